@@ -1,0 +1,65 @@
+/**
+ * The CLI's output. `--json` prints JSON Lines whose shapes are a public contract:
+ * session, text, reasoning, tool_call, tool_result, usage, error, done.
+ */
+import type { ErrorKind, StopReason, StreamEvent, Usage } from '../core/index';
+
+export type JsonEvent =
+  | { type: 'session'; id: string; model: string; provider: string }
+  | { type: 'text'; delta: string }
+  | { type: 'reasoning'; delta: string }
+  | { type: 'tool_call'; id: string; name: string; args: unknown }
+  | { type: 'tool_result'; id: string; name: string; ok: boolean; output: string }
+  | { type: 'usage'; input: number; output: number; cacheRead: number; cacheWrite: number; reasoning: number; costUsd: number | null }
+  | { type: 'error'; kind: ErrorKind; message: string }
+  | { type: 'done'; stopReason: StopReason | 'error' | 'cancelled'; totals: { input: number; output: number; costUsd: number | null } };
+
+/** Maps a core stream event to its public form; tool-call deltas have none (the whole call is printed at its end). */
+export function toJsonEvent(ev: StreamEvent): JsonEvent | undefined {
+  switch (ev.type) {
+    case 'text': return { type: 'text', delta: ev.delta };
+    case 'reasoning': return { type: 'reasoning', delta: ev.delta };
+    case 'tool_call_end': {
+      let args: unknown = ev.args;
+      try { args = JSON.parse(ev.args); } catch { /* keep the raw string: the model sent invalid JSON */ }
+      return { type: 'tool_call', id: ev.id, name: ev.name, args };
+    }
+    case 'usage': return { type: 'usage', ...ev.usage };
+    case 'error': return { type: 'error', kind: ev.kind, message: ev.message };
+    default: return undefined;
+  }
+}
+
+export function totalsOf(u: Usage): { input: number; output: number; costUsd: number | null } {
+  return { input: u.input + u.cacheRead + u.cacheWrite, output: u.output, costUsd: u.costUsd };
+}
+
+export interface Writer { out(s: string): void; err(s: string): void }
+
+/** Human-readable output: the answer on stdout, reasoning, errors and the token summary on stderr. */
+export class TextPrinter {
+  private inReasoning = false;
+  constructor(private readonly w: Writer) {}
+
+  event(ev: JsonEvent): void {
+    switch (ev.type) {
+      case 'reasoning':
+        if (!this.inReasoning) { this.w.err('[thinking] '); this.inReasoning = true; }
+        this.w.err(ev.delta);
+        break;
+      case 'text':
+        if (this.inReasoning) { this.w.err('\n'); this.inReasoning = false; }
+        this.w.out(ev.delta);
+        break;
+      case 'tool_call': this.w.err(`\n[tool] ${ev.name} ${JSON.stringify(ev.args)}\n`); break;
+      case 'error': this.w.err(`\ntack: ${ev.kind === 'cancelled' ? 'stopped' : `error (${ev.kind})`}: ${ev.message}\n`); break;
+      case 'done': {
+        const t = ev.totals;
+        this.w.out('\n');
+        this.w.err(`[${t.input} in / ${t.output} out tokens${t.costUsd !== null ? ` · $${t.costUsd.toFixed(4)}` : ''}]\n`);
+        break;
+      }
+      default: break;
+    }
+  }
+}

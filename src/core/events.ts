@@ -1,0 +1,58 @@
+/**
+ * The one event type every provider stream is normalized into. Producers never throw: a failure is an
+ * `error` event with a kind and a message a person can act on, followed by nothing else.
+ */
+
+export type ErrorKind =
+  | 'auth'
+  | 'rate_limit'
+  | 'not_found'
+  | 'network'
+  | 'server'
+  | 'bad_response'
+  | 'policy'
+  | 'config'
+  | 'cancelled';
+
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  'auth', 'rate_limit', 'not_found', 'network', 'server', 'bad_response', 'policy', 'config', 'cancelled',
+];
+
+/** Why a model response ended. `error` and `cancelled` responses end with an `error` event instead of `done`. */
+export type StopReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'unknown';
+
+/** Token counts as the provider reported them; a count the provider did not report is 0. */
+export interface Usage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  reasoning: number;
+  /** Cost in USD the provider reported or a price table gave; null when unknown (never invented). */
+  costUsd: number | null;
+}
+
+export type StreamEvent =
+  | { type: 'text'; delta: string }
+  | { type: 'reasoning'; delta: string }
+  | { type: 'tool_call_start'; index: number; id: string; name: string }
+  | { type: 'tool_call_delta'; index: number; argsDelta: string }
+  | { type: 'tool_call_end'; index: number; id: string; name: string; args: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'done'; stopReason: StopReason }
+  | { type: 'error'; kind: ErrorKind; message: string; detail?: string };
+
+export function emptyUsage(): Usage {
+  return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, costUsd: null };
+}
+
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    cacheRead: a.cacheRead + b.cacheRead,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+    reasoning: a.reasoning + b.reasoning,
+    costUsd: a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0),
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * What core needs from its host (the VS Code extension or the CLI). Kept small so core runs and is tested
+ * without VS Code; each host supplies its own implementation.
+ */
+
+/** Where API keys come from: SecretStorage in VS Code, the environment in the CLI. Never settings. */
+export interface KeySource {
+  /** The key stored for a provider id, or undefined when none is set. Must not throw. */
+  getKey(providerId: string): Promise<string | undefined>;
+}
+
+/** Diagnostics for people (the output channel, stderr). Must never receive a key. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/** A key source for hosts without keys (tests, local-only use). */
+export const noKeys: KeySource = { getKey: async () => undefined };

@@ -1,0 +1,87 @@
+/**
+ * The Tack chat view. Every message from the webview is validated against the protocol before it is acted on;
+ * nothing is posted before the webview says `ready`.
+ */
+import * as vscode from 'vscode';
+import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
+import type { ChatController } from './chat-controller';
+import type { Logger } from '../core/index';
+import { chatHtml, localRoots } from './webview-html';
+
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'tack.chat';
+  private view?: vscode.WebviewView;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly controller: () => ChatController,
+    private readonly log: Logger,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: localRoots(this.extensionUri) };
+    view.webview.html = chatHtml(view.webview, this.extensionUri);
+    this.disposables.push(
+      view.webview.onDidReceiveMessage(data => this.receive(data)),
+      view.onDidDispose(() => { this.view = undefined; this.ready = false; }),
+      // A hidden webview is torn down; when shown again it loads afresh and says `ready`.
+      view.onDidChangeVisibility(() => { if (!view.visible) this.ready = false; }),
+    );
+  }
+
+  get isResolved(): boolean {
+    return this.view !== undefined;
+  }
+
+  post(msg: HostToWebview): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(msg);
+  }
+
+  private receive(data: unknown): void {
+    const msg = parseWebviewMessage(data);
+    if (!msg) {
+      this.log.warn(`Ignored an invalid message from the chat webview: ${JSON.stringify(data)?.slice(0, 200)}`);
+      return;
+    }
+    void this.handle(msg);
+  }
+
+  private async handle(msg: WebviewToHost): Promise<void> {
+    const c = this.controller();
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.post(c.fullState());
+        break;
+      case 'send': await c.send(msg.text); break;
+      case 'stop': c.stop(); break;
+      case 'retry': await c.retry(); break;
+      case 'newChat': await c.clear(); break;
+      case 'switchModel': await vscode.commands.executeCommand('tack.switchModel'); break;
+      case 'copy': await vscode.env.clipboard.writeText(msg.text); break;
+      case 'openLink': await openLink(msg.url); break;
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Links from model output open only after the user saw the full URL, and only for web and mail schemes. */
+async function openLink(url: string): Promise<void> {
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(url, true);
+  } catch {
+    return;
+  }
+  if (!['http', 'https', 'mailto'].includes(uri.scheme)) return;
+  const open = 'Open';
+  const answer = await vscode.window.showInformationMessage(`Open this link from the chat?\n\n${url}`, { modal: true }, open);
+  if (answer === open) await vscode.env.openExternal(uri);
+}

@@ -1,0 +1,86 @@
+/**
+ * Entry of the chat webview. Builds the UI inside `#app`, validates every host message with the shared
+ * protocol, then posts `ready`; the host sends nothing before `ready` and answers it with `state`.
+ */
+import { parseHostMessage, type HostToWebview } from '../shared/protocol';
+import { Composer } from './composer';
+import { MessageList } from './messages';
+import { loadDraft, post, saveDraft } from './vscodeApi';
+
+function start(): void {
+  let app = document.getElementById('app');
+  if (!app) {
+    app = document.createElement('div');
+    app.id = 'app';
+    document.body.append(app);
+  }
+
+  const composer = new Composer(
+    {
+      send: (text) => post({ type: 'send', text }),
+      stop: () => post({ type: 'stop' }),
+      switchModel: () => post({ type: 'switchModel' }),
+      draftChanged: saveDraft,
+    },
+    loadDraft(),
+  );
+  const list = new MessageList({
+    retry: () => post({ type: 'retry' }),
+    edit: (text) => composer.setText(text),
+    copy: (text) => post({ type: 'copy', text }),
+    openLink: (url) => post({ type: 'openLink', url }),
+  });
+  app.replaceChildren(list.el, composer.el);
+
+  const handle = (msg: HostToWebview): void => {
+    switch (msg.type) {
+      case 'state':
+        list.reset(msg.messages);
+        list.setBusy(msg.busy);
+        composer.setBusy(msg.busy);
+        composer.setModel(msg.model);
+        break;
+      case 'append':
+        list.append(msg.message);
+        break;
+      case 'delta':
+        list.delta(msg.index, msg.text, msg.reasoning);
+        break;
+      case 'replace':
+        list.replace(msg.index, msg.message);
+        break;
+      case 'truncate':
+        list.truncate(msg.index);
+        break;
+      case 'busy':
+        list.setBusy(msg.busy);
+        composer.setBusy(msg.busy);
+        break;
+      case 'model':
+        composer.setModel(msg.model);
+        break;
+      case 'status':
+        composer.setStatus(msg.text);
+        break;
+    }
+  };
+
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const msg = parseHostMessage(event.data);
+    if (!msg) {
+      console.warn('Tack: ignoring invalid message from the host', event.data);
+      return;
+    }
+    try {
+      handle(msg);
+    } catch (err) {
+      // One bad update must not leave the panel dead for the rest of the session.
+      console.error('Tack: failed to apply host message', msg.type, err);
+    }
+  });
+
+  post({ type: 'ready' });
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+else start();

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# End-to-end test of the packaged extension: installs tack.vsix into a fresh code-server profile
+# under .cache/run/e2e/, starts the fake OpenAI-compatible server and code-server with a copy of
+# the sample workspace, and drives the workbench with Chromium (test/e2e/e2e.mjs).
+# Needs: `npm run build:tests` (the fake server), `npm run package` (tack.vsix), test/harness/tools.sh.
+# Results: $TACK_TEST_RESULTS (default .cache/run/e2e/results.json), screenshots in .cache/run/e2e/.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$ROOT/test/harness/lib.sh"
+use_node24
+
+R="$RUN_DIR/e2e"
+VSIX="${TACK_VSIX:-$ROOT/tack.vsix}"
+export TACK_TEST_RESULTS="${TACK_TEST_RESULTS:-$R/results.json}"
+[ -f "$VSIX" ] || { echo "e2e: $VSIX not found (npm run package)"; exit 2; }
+[ -f "$CS_ENTRY" ] || { echo "e2e: code-server is not installed (bash test/harness/tools.sh)"; exit 2; }
+
+kill_stale_server "$R"
+rm -rf "$R/data" "$R/ext" "$R/workspace" "$R"/*.png "$TACK_TEST_RESULTS"
+mkdir -p "$R/data" "$R/ext"
+cp -r "$ROOT/test/sample-workspace" "$R/workspace"
+
+cleanup() { stop_server; stop_fake_server; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+timed "install tack.vsix" cs --user-data-dir "$R/data" --extensions-dir "$R/ext" \
+  --install-extension "$VSIX" --force >"$R/install.log" 2>&1 || { cat "$R/install.log"; exit 2; }
+timed "fake server start" start_fake_server "$R"
+echo "[e2e] fake provider server at $FAKE_BASE_URL"
+write_settings "$R/data" "$(printf '{"tack.providers":{"local":{"type":"openai-compatible","baseUrl":"%s","label":"Local test server"}},"tack.model":"local/echo"}' "$FAKE_BASE_URL")"
+
+port="$(free_port)"
+timed "code-server start" start_server "$port" "$R/data" "$R/ext" "$R/workspace" "$R/server.log"
+rc=0
+timed "e2e test" node "$ROOT/test/e2e/e2e.mjs" --url "http://127.0.0.1:$port/?folder=$R/workspace" \
+  --settings "$R/data/User/settings.json" --fake "$FAKE_BASE_URL" --out "$R" || rc=$?
+exit $rc
