@@ -44,8 +44,12 @@ stage() {
   local t; t=$(elapsed "$s")
   local have=0
   if [ "$results" != "-" ] && [ -s "$results" ]; then
-    if read -r p f < <(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").pop());console.log((r.passed|0)+" "+(r.failed|0))' "$results" 2>/dev/null); then
+    local counts
+    if counts="$(node -e 'const t=require("fs").readFileSync(process.argv[1],"utf8").trim();let r;try{r=JSON.parse(t)}catch{r=JSON.parse(t.split("\n").pop())}if(typeof r.passed!=="number"||typeof r.failed!=="number")process.exit(1);console.log(r.passed+" "+r.failed)' "$results" 2>/dev/null)"; then
+      read -r p f <<<"$counts"
       have=1
+    else
+      echo "!!! stage '$name': could not read {passed, failed} from $results"
     fi
   fi
   if [ $rc -eq 0 ] && { [ "$results" = "-" ] || [ $have -eq 1 ]; }; then
