@@ -138,9 +138,9 @@ do_bench() {
     echo '{"passed":0,"failed":0}' > "$RUN_DIR/bench-results.json"
     return 0
   fi
-  # The bench may write {passed, failed} to TACK_TEST_RESULTS; if it does not, its exit code decides.
+  # The bench may write {passed, failed} to TACK_TEST_RESULTS; if it does not, only its exit code counts.
   TACK_TEST_RESULTS="$RUN_DIR/bench-results.json" node out/test/bench/run.js || return $?
-  [ -s "$RUN_DIR/bench-results.json" ] || echo '{"passed":1,"failed":0}' > "$RUN_DIR/bench-results.json"
+  [ -s "$RUN_DIR/bench-results.json" ] || echo '{"passed":0,"failed":0}' > "$RUN_DIR/bench-results.json"
 }
 
 # ---- run ----------------------------------------------------------------------------------

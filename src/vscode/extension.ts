@@ -7,6 +7,7 @@ import { ChatViewProvider } from './chat-view';
 import { createLogger } from './log';
 import { ModelChoice } from './model-choice';
 import { pickModel } from './model-picker';
+import { registerKeyCommands } from './key-commands';
 import { secretKeys } from './secrets';
 import { affectsTack, readSettings } from './settings';
 import { describeModel, ModelStatusBar } from './status-bar';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): TackApi {
       }
       return ref;
     }),
+    ...registerKeyCommands(context.secrets),
     vscode.workspace.onDidChangeConfiguration(async e => {
       if (!affectsTack(e)) return;
       if (e.affectsConfiguration('tack.model')) await choice.forget();

@@ -1,9 +1,9 @@
 // End-to-end test: the packaged Tack extension in a real VS Code (code-server), driven through
 // Debian Chromium with playwright-core. Started by test/e2e/run.sh, which installs tack.vsix into a
 // fresh profile, starts the fake OpenAI-compatible server and code-server, then runs:
-//   node test/e2e/e2e.mjs --url WORKBENCH_URL --settings USER_SETTINGS_JSON --fake BASE_URL --out DIR
+//   node test/e2e/e2e.mjs --url WORKBENCH_URL --fake BASE_URL --out DIR
 // Prints each step with its time and "N passed, N failed" last; writes {passed, failed, steps} to
-// $TACK_TEST_RESULTS when set; screenshots DIR/e2e.png (always) and DIR/e2e-error.png (after the
+// $TACK_TEST_RESULTS when set; screenshots DIR/e2e.png (after the first reply), DIR/e2e-switch.png (at the end) and DIR/e2e-error.png (after the
 // error case). Exit code 1 when any step failed.
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
@@ -18,12 +18,11 @@ const { chromium } = createRequire(path.join(tools, 'package.json'))('playwright
 const { values: opt } = parseArgs({
   options: {
     url: { type: 'string' },
-    settings: { type: 'string' },
     fake: { type: 'string' },
     out: { type: 'string', default: path.join(root, '.cache/run/e2e') },
   },
 });
-for (const k of ['url', 'settings', 'fake']) {
+for (const k of ['url', 'fake']) {
   if (!opt[k]) { console.error(`e2e.mjs: --${k} is required`); process.exit(2); }
 }
 
@@ -49,6 +48,7 @@ async function until(fn, timeoutMs, describe) {
 
 const steps = [];
 let blockedBy;
+let echoUsage;
 async function step(name, fn, { required = false } = {}) {
   if (blockedBy) {
     steps.push({ name, ok: false, ms: 0, error: `not run: "${blockedBy}" failed` });
@@ -68,10 +68,22 @@ async function step(name, fn, { required = false } = {}) {
   }
 }
 
-function setUserSetting(key, value) {
-  const settings = JSON.parse(fs.readFileSync(opt.settings, 'utf8'));
-  settings[key] = value;
-  fs.writeFileSync(opt.settings, JSON.stringify(settings, null, 2) + '\n');
+// Switches the model the way a user does: click the status bar entry, type into Tack: Switch Model, Enter.
+async function switchModel(page, status, model) {
+  await status.click();
+  const quickInput = page.locator('.quick-input-widget input');
+  await quickInput.waitFor({ timeout: 10_000 });
+  // The list fills in once every endpoint answered /v1/models.
+  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${model}$`) }) });
+  await quickInput.fill(model);
+  await row.first().waitFor({ timeout: 20_000 }).catch(async () => {
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
+    throw new StepError(`Switch Model does not list "${model}"; rows: ${JSON.stringify(rows).slice(0, 400)}`);
+  });
+  await row.first().click();
+  let text = '';
+  await until(async () => (text = await status.innerText()).includes(model), 10_000,
+    () => `after choosing "${model}" the status bar still shows ${JSON.stringify(text)}`);
 }
 
 async function fakeServerLog() {
@@ -132,7 +144,6 @@ try {
     log(`     status bar: ${JSON.stringify(text)}`);
   });
 
-  let echoUsage;
   await step('d. chat round trip: markdown reply and token counts', async () => {
     await input.click();
     await input.pressSequentially('Hello **Tack**');
@@ -148,28 +159,26 @@ try {
     await assistant.locator('.code-block button.copy').first().waitFor({ timeout: 10_000 }).catch(() => {
       throw new StepError('the assistant reply has no .code-block with a button.copy');
     });
-    const entries = await fakeServerLog();
-    const echo = entries.filter(e => e.model === 'echo').pop();
-    check(echo?.usage, `the fake server logged no request for model "echo" with usage: ${JSON.stringify(entries).slice(0, 300)}`);
-    echoUsage = echo.usage;
-    const { prompt_tokens: inTok, completion_tokens: outTok } = echo.usage;
+    // The fake server records the usage it sent with each request; the reply's .meta must show it.
     const hasNumber = (text, n) => new RegExp(`(^|\\D)${n}(\\D|$)`).test(text.replace(/[,\u202f\u00a0](?=\d{3})/g, ''));
     let meta = '';
+    let entries = [];
     await until(async () => {
+      entries = await fakeServerLog();
+      echoUsage = entries.filter(e => e.model === 'echo' && e.usage).pop()?.usage;
       meta = (await assistant.locator('.meta').first().innerText()).trim();
-      return hasNumber(meta, inTok) && hasNumber(meta, outTok);
-    }, 15_000, () => `assistant .meta ${JSON.stringify(meta)} does not show the reported usage ` +
-      `(prompt_tokens ${inTok}, completion_tokens ${outTok})`);
+      return echoUsage && hasNumber(meta, echoUsage.prompt_tokens) && hasNumber(meta, echoUsage.completion_tokens);
+    }, 15_000, () => echoUsage
+      ? `assistant .meta ${JSON.stringify(meta)} does not show the reported usage ` +
+        `(prompt_tokens ${echoUsage.prompt_tokens}, completion_tokens ${echoUsage.completion_tokens})`
+      : `the fake server logged no "echo" request with usage: ${JSON.stringify(entries).slice(0, 300)}`);
     log(`     reply meta: ${JSON.stringify(meta)}`);
   });
 
-  await step('e. error case: a 401 shows an auth error with retry and keeps the user message', async () => {
-    setUserSetting('tack.model', 'local/error-401');
-    // The extension reads the configuration on each send; waiting for the status bar to follow
-    // the change makes sure the workbench has picked up the edited settings file.
-    const followed = await until(async () => (await status.innerText()).includes('error-401'), 15_000, () => '')
-      .then(() => true, () => false);
-    if (!followed) { log('     (status bar did not show "error-401" within 15 s; sending anyway)'); }
+  await page.screenshot({ path: shot }).then(() => log(`     screenshot ${path.relative(root, shot)}`), () => {});
+
+  await step('e. Switch Model from the status bar lists the server\'s models; a 401 shows an auth error and keeps the message', async () => {
+    await switchModel(page, status, 'error-401');
     await input.click();
     await input.fill('');
     await input.pressSequentially('keep me');
@@ -184,19 +193,32 @@ try {
     });
     const userBodies = (await webview.locator('#messages .msg.user .body').allInnerTexts()).map(s => s.trim());
     check(userBodies.includes('keep me'), `user message "keep me" is not in the list: ${JSON.stringify(userBodies)}`);
-    await page.screenshot({ path: errorShot });
-    log(`     screenshot ${path.relative(root, errorShot)}`);
   });
+  await page.screenshot({ path: errorShot }).then(() => log(`     screenshot ${path.relative(root, errorShot)}`), () => {});
 
-  await step('f. screenshot', async () => {
-    await page.screenshot({ path: shot });
-    log(`     screenshot ${path.relative(root, shot)}`);
+  await step('f. switching mid-conversation: Retry goes to the newly chosen model, with the history', async () => {
+    await switchModel(page, status, 'reason');
+    await webview.locator('#messages .msg.assistant button.retry').last().click();
+    const reply = webview.locator('#messages .msg.assistant', { has: webview.locator('.body', { hasText: 'You said: keep me' }) });
+    await reply.first().waitFor({ timeout: 30_000 });
+    await reply.first().locator('.reasoning').waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {
+      throw new StepError('the reply from the "reason" model shows no .reasoning section');
+    });
+    await reply.first().locator('.meta', { hasText: ' out' }).waitFor({ timeout: 15_000 }).catch(() => {
+      throw new StepError('the reply from the "reason" model never showed its token counts (turn did not finish)');
+    });
+    check(await webview.locator('#messages .error').count() === 0, 'the error is still shown after a successful retry');
+    const last = (await fakeServerLog()).pop();
+    check(last.model === 'reason', `the last request went to ${last.model}, expected reason`);
+    const roles = last.messages.map(m => m.role).join(',');
+    check(roles === 'system,user,assistant,user', `the retried request carried ${roles}, expected the earlier turn and the retried message`);
   });
+  await page.screenshot({ path: path.join(opt.out, 'e2e-switch.png') }).catch(() => {});
 } catch (e) {
   log('harness error:', e?.stack ?? e);
   steps.push({ name: 'harness', ok: false, ms: 0, error: String(e) });
 } finally {
-  if (page && !steps.some(s => s.name === 'f. screenshot' && s.ok)) {
+  if (page && !fs.existsSync(shot)) {
     await page.screenshot({ path: shot }).then(() => log(`screenshot ${path.relative(root, shot)}`), () => {});
   }
   await Promise.race([browser.close(), sleep(10_000)]).catch(() => {});

@@ -28,11 +28,13 @@ timed "install tack.vsix" cs --user-data-dir "$R/data" --extensions-dir "$R/ext"
   --install-extension "$VSIX" --force >"$R/install.log" 2>&1 || { cat "$R/install.log"; exit 2; }
 timed "fake server start" start_fake_server "$R"
 echo "[e2e] fake provider server at $FAKE_BASE_URL"
-write_settings "$R/data" "$(printf '{"tack.providers":{"local":{"type":"openai-compatible","baseUrl":"%s","label":"Local test server"}},"tack.model":"local/echo"}' "$FAKE_BASE_URL")"
+# The error case edits settings.json in the workbench's editor by typing: no auto-closing/suggestions there.
+editor_settings='{"editor.autoClosingBrackets":"never","editor.autoClosingQuotes":"never","editor.autoSurround":"never","editor.autoIndent":"none","editor.formatOnType":false,"editor.quickSuggestions":{"other":false,"comments":false,"strings":false},"editor.suggestOnTriggerCharacters":false}'
+write_settings "$R/data" "$editor_settings" "$(printf '{"tack.providers":{"local":{"type":"openai-compatible","baseUrl":"%s","label":"Local test server"}},"tack.model":"local/echo"}' "$FAKE_BASE_URL")"
 
 port="$(free_port)"
 timed "code-server start" start_server "$port" "$R/data" "$R/ext" "$R/workspace" "$R/server.log"
 rc=0
 timed "e2e test" node "$ROOT/test/e2e/e2e.mjs" --url "http://127.0.0.1:$port/?folder=$R/workspace" \
-  --settings "$R/data/User/settings.json" --fake "$FAKE_BASE_URL" --out "$R" || rc=$?
+  --fake "$FAKE_BASE_URL" --out "$R" || rc=$?
 exit $rc

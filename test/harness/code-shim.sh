@@ -9,7 +9,7 @@
 # (0 passed, 1 failed, 2 harness error, 3 timeout).
 # The environment (e.g. TACK_TEST_RESULTS) reaches the extension host through code-server.
 # Extra user settings: TACK_USER_SETTINGS='{"key": value}' (merged into the fresh profile).
-# Knobs: TACK_TEST_TIMEOUT (seconds, default 240), TACK_VERBOSE=1, TACK_SHOT=file.png.
+# Knobs: TACK_TEST_TIMEOUT (seconds, default 240), TACK_TEST_PORT, TACK_VERBOSE=1, TACK_SHOT=file.png.
 set -uo pipefail
 HERE="$(cd "$(dirname "$(readlink -f "$0")")" && pwd)"
 . "$HERE/lib.sh"
@@ -41,7 +41,7 @@ state="$(dirname "$udd")"
 mkdir -p "$udd" "$extdir"
 write_settings "$udd" || exit 2
 
-port="${TACK_PORT:-$(free_port)}"
+port="${TACK_TEST_PORT:-$(free_port)}"
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 

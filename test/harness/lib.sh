@@ -11,7 +11,10 @@
 #   cs ARGS...                  the code-server CLI (e.g. --install-extension)
 #   start_server PORT DATA EXTDIR FOLDER LOG [extra code-server args]   sets SERVER_PGID, waits for /healthz
 #   stop_server                 TERM, then KILL, code-server's whole process group
-ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+#   start_fake_server DIR [PORT] / stop_fake_server   the fake OpenAI-compatible server
+#                               (out/test/fixtures/serve.js, or $TACK_FAKE_SERVER); sets FAKE_BASE_URL
+#   TACK_BASE_SETTINGS          the quiet settings JSON that write_settings starts from
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RUN_DIR="$ROOT/.cache/run"
 
 # tools.sh turns on `set -euo pipefail`; keep the caller's shell options as they were.
@@ -70,6 +73,7 @@ TACK_BASE_SETTINGS='{
   "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": false,
   "extensions.ignoreRecommendations": true,
+  "git.openRepositoryInParentFolders": "never",
   "update.mode": "none",
   "telemetry.telemetryLevel": "off"
 }'
@@ -133,7 +137,7 @@ kill_stale_server() {
   local f="$1/server.pgid" g
   [ -f "$f" ] || return 0
   g="$(cat "$f")"; rm -f "$f"
-  [ -n "$g" ] && tr '\0' ' ' < "/proc/$g/cmdline" 2>/dev/null | grep -qF "$CS_ENTRY" || return 0
+  [ -n "$g" ] && tr '\0' ' ' 2>/dev/null <"/proc/$g/cmdline" | grep -qF "$CS_ENTRY" || return 0
   echo "[harness] stopping a leftover code-server (process group $g)"
   _stop_group "$g"
 }

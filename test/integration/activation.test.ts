@@ -16,7 +16,7 @@ suite('Activation', () => {
   test('its commands are registered', async () => {
     await vscode.extensions.getExtension('tack.tack')?.activate();
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['tack.switchModel', 'tack.newChat', 'tack.openChat']) {
+    for (const id of ['tack.switchModel', 'tack.newChat', 'tack.openChat', 'tack.setApiKey', 'tack.removeApiKey']) {
       assert.ok(commands.includes(id), `command ${id} is not registered`);
     }
   });
