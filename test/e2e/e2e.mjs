@@ -214,6 +214,33 @@ try {
     check(roles === 'system,user,assistant,user', `the retried request carried ${roles}, expected the earlier turn and the retried message`);
   });
   await page.screenshot({ path: path.join(opt.out, 'e2e-switch.png') }).catch(() => {});
+
+  await step('g. hiding and showing the view keeps the conversation and the unsent draft', async () => {
+    const before = await webview.locator('#messages .msg').count();
+    await input.click();
+    await input.fill('half-typed draft');
+    await page.waitForTimeout(300);   // the draft is saved on input
+    await page.locator('.activitybar a.action-label[aria-label^="Explorer"]').click();
+    await page.locator('.sidebar .composite.title', { hasText: /Explorer/i }).waitFor({ timeout: 10_000 });
+    await page.locator('.activitybar a.action-label[aria-label="Tack"]').click();
+    await input.waitFor({ timeout: 30_000 });
+    await until(async () => (await webview.locator('#messages .msg').count()) === before, 15_000,
+      () => `after hide/show the panel does not show the ${before} messages it had`);
+    check(await webview.locator('#messages .msg.assistant .body', { hasText: 'You said: keep me' }).count() === 1, 'the last reply is missing after hide/show');
+    const draft = await input.inputValue();
+    check(draft === 'half-typed draft', `the draft is ${JSON.stringify(draft)} after hide/show`);
+  });
+
+  await step('h. after a reload the workspace remembers the chosen model', async () => {
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    if (await page.locator(`iframe.webview[src*="extensionId=${EXT_ID}"]`).count() === 0) {
+      await page.locator('.activitybar a.action-label[aria-label="Tack"]').click({ timeout: 30_000 });
+    }
+    let text = '';
+    await until(async () => (text = (await status.innerText()).trim()).includes('reason'), 30_000,
+      () => `after a reload the status bar shows ${JSON.stringify(text)}, expected the chosen model "reason"`);
+  });
 } catch (e) {
   log('harness error:', e?.stack ?? e);
   steps.push({ name: 'harness', ok: false, ms: 0, error: String(e) });

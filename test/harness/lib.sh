@@ -15,7 +15,8 @@
 #                               (out/test/fixtures/serve.js, or $TACK_FAKE_SERVER); sets FAKE_BASE_URL
 #   TACK_BASE_SETTINGS          the quiet settings JSON that write_settings starts from
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-RUN_DIR="$ROOT/.cache/run"
+RUN_DIR="${TACK_RUN_DIR:-$ROOT/.cache/run}"   # TACK_RUN_DIR lets two runs share a checkout
+export TACK_RUN_DIR="$RUN_DIR"
 
 # tools.sh turns on `set -euo pipefail`; keep the caller's shell options as they were.
 _tack_opts="$(set +o)"

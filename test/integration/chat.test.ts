@@ -2,6 +2,7 @@
 // OpenAI-compatible server, errors that keep the user's message, the view resolving.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
@@ -83,6 +84,25 @@ suite('Chat', () => {
       assert.strictEqual(msgs[msgs.length - 1].error?.kind, 'config');
       assert.match(msgs[msgs.length - 1].error!.message, pattern);
       assert.match(api.statusText(), /\$\(warning\)/);
+    }
+    await config().update('model', 'local/echo', vscode.ConfigurationTarget.Global);
+    await waitFor('the model back', () => api.modelRef() === 'local/echo');
+  });
+
+  test('an unreachable server and a non-JSON reply give network and bad_response errors in the panel', async () => {
+    const closed = await new Promise<number>(r => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
+    await config().update('providers', {
+      local: { type: 'openai-compatible', baseUrl: server.baseUrl, label: 'Local test server' },
+      down: { type: 'openai-compatible', baseUrl: `http://127.0.0.1:${closed}/v1`, label: 'Down server' },
+    }, vscode.ConfigurationTarget.Global);
+    for (const [ref, kind, pattern] of [['down/echo', 'network', /Could not reach Down server/], ['local/html', 'bad_response', /text\/html/]] as const) {
+      await config().update('model', ref, vscode.ConfigurationTarget.Global);
+      await waitFor(`model ${ref}`, () => api.modelRef() === ref);
+      await api.send(`typed for ${ref}`);
+      const msgs = api.messages();
+      assert.strictEqual(msgs[msgs.length - 2].text, `typed for ${ref}`);
+      assert.strictEqual(msgs[msgs.length - 1].error?.kind, kind);
+      assert.match(msgs[msgs.length - 1].error!.message, pattern);
     }
     await config().update('model', 'local/echo', vscode.ConfigurationTarget.Global);
     await waitFor('the model back', () => api.modelRef() === 'local/echo');

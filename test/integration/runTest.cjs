@@ -15,7 +15,7 @@ const { spawn } = require('child_process');
 const { runTests } = require('@vscode/test-electron');
 
 const root = path.resolve(__dirname, '../..');
-const runDir = path.join(root, '.cache/run/integration');
+const runDir = path.join(process.env.TACK_RUN_DIR || path.join(root, '.cache/run'), 'integration');
 const results = path.join(runDir, 'results.json');
 
 function startFakeServer() {
