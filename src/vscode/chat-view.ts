@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import type { ChatController } from './chat-controller';
 import type { Logger } from '../core/index';
-import { chatHtml, localRoots } from './webview-html';
+import { webviewHtml, webviewOptions } from './webview-html';
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'tack.chat';
@@ -23,8 +23,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.ready = false;
-    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: localRoots(this.extensionUri) };
-    view.webview.html = chatHtml(view.webview, this.extensionUri);
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, { script: 'webview.js', style: 'chat.css', title: 'Tack' });
     this.disposables.push(
       view.webview.onDidReceiveMessage(data => this.receive(data)),
       view.onDidDispose(() => { this.view = undefined; this.ready = false; }),
