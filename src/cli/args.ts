@@ -2,20 +2,24 @@
 import { parseArgs } from 'node:util';
 
 export type Command =
-  | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string }
+  | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean }
   | { name: 'models'; json: boolean; provider?: string }
+  | { name: 'profiles'; json: boolean; cwd?: string; trust: boolean }
   | { name: 'help' }
   | { name: 'version' };
 
 export const USAGE = `Usage:
-  tack run [--json] [--model <provider>/<model>] [--cwd DIR] "<prompt>"
+  tack run [--json] [--profile NAME] [--model <provider>/<model>] [--cwd DIR] [--trust] "<prompt>"
   tack models [--provider ID] [--json]
+  tack profiles [--cwd DIR] [--json] [--trust]
   tack --help | --version
 
-Configuration: $TACK_CONFIG or ~/.config/tack/settings.json with "tack.providers" and "tack.model".
+Configuration: $TACK_CONFIG or ~/.config/tack/settings.json with "tack.providers", "tack.model" and "tack.profiles".
+Profiles: built-ins, then "tack.profiles", then <cwd>/.tack/profiles.jsonc. Providers that file defines are used only
+with --trust (or TACK_TRUST=1), and never receive an API key.
 API keys: <ID>_API_KEY in the environment (e.g. OPENAI_API_KEY).`;
 
-export function parseCommand(argv: string[]): Command | { error: string } {
+export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Command | { error: string } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -24,7 +28,9 @@ export function parseCommand(argv: string[]): Command | { error: string } {
       options: {
         json: { type: 'boolean', default: false },
         model: { type: 'string', short: 'm' },
+        profile: { type: 'string', short: 'p' },
         cwd: { type: 'string' },
+        trust: { type: 'boolean', default: false },
         provider: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -37,11 +43,17 @@ export function parseCommand(argv: string[]): Command | { error: string } {
   if (values.version) return { name: 'version' };
   const [cmd, ...rest] = positionals;
   if (values.help || !cmd || cmd === 'help') return { name: 'help' };
+  const trust = !!values.trust || env.TACK_TRUST === '1';
   if (cmd === 'run') {
     const prompt = rest.join(' ').trim();
     if (!prompt) return { error: 'tack run needs a prompt, e.g. tack run "explain this error"' };
-    return { name: 'run', prompt, json: !!values.json, model: values.model, cwd: values.cwd };
+    if (values.profile !== undefined && !values.profile.trim()) return { error: '--profile needs a profile name; list them with tack profiles' };
+    return { name: 'run', prompt, json: !!values.json, model: values.model, cwd: values.cwd, profile: values.profile?.trim(), trust };
   }
   if (cmd === 'models') return { name: 'models', json: !!values.json, provider: values.provider };
+  if (cmd === 'profiles') {
+    if (rest.length) return { error: `tack profiles takes no arguments (got "${rest.join(' ')}").` };
+    return { name: 'profiles', json: !!values.json, cwd: values.cwd, trust };
+  }
   return { error: `Unknown command "${cmd}".` };
 }

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { envKeyName, settingsFromObject, type KeySource, type TackSettings } from '../core/index';
+import { envKeyName, PRESETS, settingsFromObject, type KeySource, type TackSettings } from '../core/index';
 
 export function configPath(env: NodeJS.ProcessEnv): string {
   return env.TACK_CONFIG || path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'tack', 'settings.json');
@@ -25,6 +25,18 @@ export async function loadSettings(env: NodeJS.ProcessEnv): Promise<{ settings: 
   }
 }
 
+/**
+ * Keys from `<ID>_API_KEY` (or the vendor's own variable, e.g. DASHSCOPE_API_KEY for `qwen`). A key set in the
+ * environment for a provider id goes to the endpoint the user's own config names for that id; core still never
+ * sends a key for a cloud preset to a local endpoint.
+ */
 export function envKeys(env: NodeJS.ProcessEnv): KeySource {
-  return { getKey: async id => env[envKeyName(id)] || undefined };
+  return {
+    getKey: async id => {
+      const alt = Object.hasOwn(PRESETS, id) ? PRESETS[id].altKeyEnv : undefined;
+      const key = env[envKeyName(id)] || (alt ? env[alt] : undefined);
+      return key ? { key } : undefined;
+    },
+    confirmOrigin: async () => true,
+  };
 }

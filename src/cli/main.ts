@@ -3,11 +3,15 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ChatSession, listEndpoints, listModels, loadPrompt, resolveTarget, type Logger, type StreamEvent,
+  ChatSession, checkBudget, resolveTarget, totalTokens,
+  type Logger, type PriceLookup, type StreamEvent,
 } from '../core/index';
+import { catalogPrice } from '../core/models/catalog';
 import { parseCommand, USAGE } from './args';
 import { envKeys, loadSettings } from './config';
+import { modelsCommand } from './models';
 import { TextPrinter, toJsonEvent, totalsOf, type JsonEvent, type Writer } from './output';
+import { loadCliProfiles, printDiagnostics, profileRun, profilesCommand, systemPromptFor } from './profiles';
 
 const VERSION = '0.1.0';
 /** `dist/cli.js` → `<package root>/prompts`. */
@@ -20,15 +24,23 @@ const stderrLog: Logger = {
   error: m => { if (process.env.TACK_DEBUG) process.stderr.write(`tack: ${m}\n`); },
 };
 
-function emitter(json: boolean): (ev: JsonEvent) => void {
+/** Prices for responses whose provider reported no cost: the bundled catalog; unknown stays null. */
+const prices: PriceLookup = catalogPrice;
+
+/** `session` carries the active profile; the other events are output.ts's public shapes. */
+type SessionEvent = Extract<JsonEvent, { type: 'session' }> & { profile: string };
+
+function emitter(json: boolean): (ev: JsonEvent | SessionEvent) => void {
   if (json) return ev => writer.out(JSON.stringify(ev) + '\n');
   const printer = new TextPrinter(writer);
   return ev => printer.event(ev);
 }
 
-async function run(prompt: string, json: boolean, model: string | undefined, cwd: string | undefined): Promise<number> {
+interface RunArgs { prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean }
+
+async function run({ prompt, json, model, cwd, profile: profileName, trust }: RunArgs): Promise<number> {
   const emit = emitter(json);
-  const fail = (kind: 'config', message: string): number => {
+  const fail = (kind: 'config' | 'policy', message: string): number => {
     emit({ type: 'error', kind, message });
     emit({ type: 'done', stopReason: 'error', totals: { input: 0, output: 0, costUsd: null } });
     return 2;
@@ -39,24 +51,37 @@ async function run(prompt: string, json: boolean, model: string | undefined, cwd
   }
   const loaded = await loadSettings(process.env);
   if ('error' in loaded) return fail('config', loaded.error);
-  const settings = loaded.settings;
-  const modelRef = model ?? settings.model;
-  const resolved = resolveTarget(settings, modelRef);
+  let profiles;
+  try {
+    profiles = await loadCliProfiles(process.cwd(), process.env, loaded.settings, trust, PROMPTS_DIR);
+  } catch (err) {
+    return fail('config', `Cannot read the profiles: ${(err as Error).message}`);
+  }
+  // An invalid profile file does not stop the run: the last valid profiles (the built-ins here) are used, and said so.
+  printDiagnostics(profiles.state, writer, trust);
+  const prepared = profileRun(profiles, profileName, model, loaded.settings, envKeys(process.env), prices, writer);
+  if ('error' in prepared) return fail('config', prepared.error);
+  const { settings, profile } = prepared;
+  const resolved = resolveTarget(settings, prepared.modelRef);
   if ('error' in resolved) return fail('config', resolved.error.message);
 
-  const session = new ChatSession({ keys: envKeys(process.env), log: stderrLog, systemPrompt: () => loadPrompt(PROMPTS_DIR, 'system') });
-  emit({ type: 'session', id: randomUUID(), model: resolved.target.modelId, provider: resolved.target.endpoint.id });
+  const workspace = process.cwd();
+  const session = new ChatSession({ keys: prepared.keys, log: stderrLog, systemPrompt: () => systemPromptFor(profile, workspace, PROMPTS_DIR, writer) });
+  const sessionEvent: SessionEvent = { type: 'session', id: randomUUID(), model: resolved.target.modelId, provider: resolved.target.endpoint.id, profile: profile.name };
+  emit(sessionEvent);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   let last: StreamEvent | undefined;
-  for await (const ev of session.send(prompt, settings, resolved.target.modelRef, controller.signal)) {
+  for await (const ev of session.send(prompt, settings, resolved.target.modelRef, controller.signal, prepared.turn)) {
     last = ev;
     const out = toJsonEvent(ev);
     if (out) emit(out);
   }
   process.off('SIGINT', onSigint);
+  const budget = checkBudget({ costUsd: session.totals.costUsd, tokens: totalTokens(session.totals) }, profile);
+  if (budget.level !== 'ok' && budget.message) writer.err(`tack: ${budget.message}\n`);
   const totals = totalsOf(session.totals);
   if (last?.type === 'done') {
     emit({ type: 'done', stopReason: last.stopReason, totals });
@@ -70,35 +95,28 @@ async function run(prompt: string, json: boolean, model: string | undefined, cwd
 async function models(json: boolean, provider: string | undefined): Promise<number> {
   const loaded = await loadSettings(process.env);
   if ('error' in loaded) { writer.err(`tack: ${loaded.error}\n`); return 2; }
-  const { endpoints, errors } = listEndpoints(loaded.settings);
-  for (const e of errors) writer.err(`tack: ${e}\n`);
-  const chosen = provider ? endpoints.filter(e => e.id === provider) : endpoints;
-  if (provider && chosen.length === 0) { writer.err(`tack: unknown provider "${provider}".\n`); return 2; }
-  const keys = envKeys(process.env);
-  const listings = await Promise.all(chosen.map(async e => listModels(e, await keys.getKey(e.id), loaded.settings.network)));
-  for (const l of listings) {
-    if (json) {
-      for (const m of l.models) writer.out(JSON.stringify({ provider: l.endpoint.id, model: m, ref: `${l.endpoint.id}/${m}` }) + '\n');
-      if (l.error) writer.out(JSON.stringify({ provider: l.endpoint.id, error: l.error }) + '\n');
-    } else {
-      writer.out(`${l.endpoint.label} (${l.endpoint.id}) — ${l.endpoint.baseUrl}\n`);
-      for (const m of l.models) writer.out(`  ${l.endpoint.id}/${m}\n`);
-      if (l.error) writer.out(`  (${l.error})\n`);
-    }
-  }
-  return listings.some(l => !l.error) || listings.length === 0 ? 0 : 1;
+  return modelsCommand(json, provider, loaded.settings, envKeys(process.env), stderrLog, writer);
 }
 
 async function main(argv: string[]): Promise<number> {
-  const cmd = parseCommand(argv);
+  const cmd = parseCommand(argv, process.env);
   if ('error' in cmd) { writer.err(`tack: ${cmd.error}\n\n${USAGE}\n`); return 2; }
   switch (cmd.name) {
     case 'help': writer.out(USAGE + '\n'); return 0;
     case 'version': writer.out(`tack ${VERSION}\n`); return 0;
-    case 'run': return run(cmd.prompt, cmd.json, cmd.model, cmd.cwd);
+    case 'run': return run(cmd);
     case 'models': return models(cmd.json, cmd.provider);
+    case 'profiles': {
+      const loaded = await loadSettings(process.env);
+      if ('error' in loaded) { writer.err(`tack: ${loaded.error}\n`); return 2; }
+      if (cmd.cwd && (!fs.existsSync(cmd.cwd) || !fs.statSync(cmd.cwd).isDirectory())) { writer.err(`tack: --cwd ${cmd.cwd} is not a directory.\n`); return 2; }
+      return profilesCommand(cmd, writer, process.env, loaded.settings, PROMPTS_DIR);
+    }
   }
 }
+
+// `tack profiles --json | head`: a closed pipe ends the command quietly instead of with a stack trace.
+process.stdout.on('error', err => { if ((err as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0); });
 
 main(process.argv.slice(2)).then(
   code => { process.exitCode = code; },

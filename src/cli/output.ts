@@ -1,6 +1,6 @@
 /**
  * The CLI's output. `--json` prints JSON Lines whose shapes are a public contract:
- * session, text, reasoning, tool_call, tool_result, usage, error, done.
+ * session, text, reasoning, tool_call, tool_result, usage, retry, error, done.
  */
 import type { ErrorKind, StopReason, StreamEvent, Usage } from '../core/index';
 
@@ -11,6 +11,7 @@ export type JsonEvent =
   | { type: 'tool_call'; id: string; name: string; args: unknown }
   | { type: 'tool_result'; id: string; name: string; ok: boolean; output: string }
   | { type: 'usage'; input: number; output: number; cacheRead: number; cacheWrite: number; reasoning: number; costUsd: number | null }
+  | { type: 'retry'; attempt: number; maxAttempts: number; waitMs: number; kind: ErrorKind; message: string }
   | { type: 'error'; kind: ErrorKind; message: string }
   | { type: 'done'; stopReason: StopReason | 'error' | 'cancelled'; totals: { input: number; output: number; costUsd: number | null } };
 
@@ -25,6 +26,7 @@ export function toJsonEvent(ev: StreamEvent): JsonEvent | undefined {
       return { type: 'tool_call', id: ev.id, name: ev.name, args };
     }
     case 'usage': return { type: 'usage', ...ev.usage };
+    case 'retry': return { type: 'retry', attempt: ev.attempt, maxAttempts: ev.maxAttempts, waitMs: ev.waitMs, kind: ev.kind, message: ev.message };
     case 'error': return { type: 'error', kind: ev.kind, message: ev.message };
     default: return undefined;
   }
@@ -52,6 +54,7 @@ export class TextPrinter {
         this.w.out(ev.delta);
         break;
       case 'tool_call': this.w.err(`\n[tool] ${ev.name} ${JSON.stringify(ev.args)}\n`); break;
+      case 'retry': this.w.err(`\ntack: ${ev.message} Retrying in ${Math.ceil(ev.waitMs / 1000)} s (attempt ${ev.attempt} of ${ev.maxAttempts}).\n`); break;
       case 'error': this.w.err(`\ntack: ${ev.kind === 'cancelled' ? 'stopped' : `error (${ev.kind})`}: ${ev.message}\n`); break;
       case 'done': {
         const t = ev.totals;

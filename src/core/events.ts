@@ -2,6 +2,7 @@
  * The one event type every provider stream is normalized into. Producers never throw: a failure is an
  * `error` event with a kind and a message a person can act on, followed by nothing else.
  */
+import type { ReasoningBlock } from './conversation';
 
 export type ErrorKind =
   | 'auth'
@@ -32,15 +33,30 @@ export interface Usage {
   costUsd: number | null;
 }
 
+export type ErrorEvent = { type: 'error'; kind: ErrorKind; message: string; detail?: string };
+
+/**
+ * Ordering contract of one model response:
+ *  - content events (`text`, `reasoning`, `tool_call_start`, `tool_call_delta`) in the order they arrived;
+ *  - `reasoning_end` when a reasoning block is complete (carries what must be sent back: signatures, opaque data);
+ *  - `tool_call_end` only once the response completed normally, right before `usage`/`done`: a stream that breaks
+ *    off never yields a finished tool call, so a half call is never executed;
+ *  - `retry` only before any content: the request failed transiently and is sent again after `waitMs`
+ *    (the wait ends at once when the request's AbortSignal fires);
+ *  - last: `done`, or one `error`.
+ */
 export type StreamEvent =
   | { type: 'text'; delta: string }
   | { type: 'reasoning'; delta: string }
+  | { type: 'reasoning_end'; block: ReasoningBlock }
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; argsDelta: string }
   | { type: 'tool_call_end'; index: number; id: string; name: string; args: string }
-  | { type: 'usage'; usage: Usage }
+  /** `costSource` says where `usage.costUsd` came from: the provider's report, Tack's price table, or nowhere. */
+  | { type: 'usage'; usage: Usage; costSource?: 'provider' | 'price-table' | 'unknown' }
+  | { type: 'retry'; attempt: number; maxAttempts: number; waitMs: number; kind: ErrorKind; message: string }
   | { type: 'done'; stopReason: StopReason }
-  | { type: 'error'; kind: ErrorKind; message: string; detail?: string };
+  | ErrorEvent;
 
 export function emptyUsage(): Usage {
   return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, costUsd: null };

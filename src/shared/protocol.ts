@@ -56,6 +56,11 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('truncate'), index: z.number().int().min(0) }),
   z.object({ type: z.literal('busy'), busy: z.boolean() }),
   z.object({ type: z.literal('model'), model: ModelInfoSchema }),
+  /**
+   * Standing notices above the conversation (profiles file invalid, Restricted Mode, quantization mismatch, budget);
+   * the list replaces the previous one, an empty list clears them.
+   */
+  z.object({ type: z.literal('notices'), items: z.array(z.object({ level: z.enum(['info', 'warning', 'error']), text: z.string().max(4000) })).max(20) }),
   /** A transient status line, e.g. "Waiting for the server…"; empty string clears it. */
   z.object({ type: z.literal('status'), text: z.string() }),
 ]);

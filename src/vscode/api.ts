@@ -1,4 +1,5 @@
 /** What `activate` returns: a small handle for integration tests and other extensions. */
+import type { SessionTotals } from '../core/index';
 import type { ViewMessage } from '../shared/protocol';
 
 export interface TackApi {
@@ -8,6 +9,10 @@ export interface TackApi {
   stop(): void;
   messages(): ViewMessage[];
   modelRef(): string;
+  /** The model entry of the status bar. */
   statusText(): string;
+  statusTexts(): Record<'profile' | 'model' | 'quantization' | 'usage', string>;
+  profileName(): string;
+  sessionTotals(): SessionTotals;
   isViewResolved(): boolean;
 }

@@ -3,7 +3,7 @@
  * webview as protocol messages. Owns the conversation, so hiding or reloading the webview loses nothing:
  * a fresh webview says `ready` and gets the whole state back.
  */
-import type { ChatMessage, ChatSession, StreamEvent, TackSettings } from '../core/index';
+import type { ChatMessage, ChatSession, StreamEvent, TackSettings, TurnOptions } from '../core/index';
 import type { HostToWebview, ModelInfo, ViewMessage } from '../shared/protocol';
 
 export function toViewMessage(m: ChatMessage): ViewMessage {
@@ -18,13 +18,21 @@ export function toViewMessage(m: ChatMessage): ViewMessage {
   };
 }
 
+/** What one turn runs with: resolved from the active profile, the chosen model and the user settings. */
+export interface TurnPlan {
+  settings: TackSettings;
+  modelRef: string;
+  turn?: TurnOptions;
+}
+
 export interface ControllerHost {
   post(msg: HostToWebview): void;
-  settings(): TackSettings;
-  modelRef(): string;
+  plan(): TurnPlan;
   modelInfo(): ModelInfo;
-  /** Called after every turn (the status bar shows session totals). */
-  turnEnded(): void;
+  /** Every event of a turn, for the ledger and the status bar. Must not throw. */
+  observe(ev: StreamEvent, modelRef: string): void;
+  /** Called after every turn, with the turn's error when it failed. */
+  turnEnded(lastError?: { kind: string; message: string }): void;
 }
 
 /** Streamed text is forwarded in batches, so a fast stream does not flood the webview with one post per token. */
@@ -52,18 +60,20 @@ export class ChatController {
   send(text: string): Promise<boolean> {
     if (this.busy) return Promise.resolve(false);
     const controller = new AbortController();
-    const events = this.session.send(text, this.host.settings(), this.host.modelRef(), controller.signal);
+    const plan = this.host.plan();
+    const events = this.session.send(text, plan.settings, plan.modelRef, controller.signal, plan.turn);
     const answerIndex = this.session.messages.length;
     this.host.post({ type: 'append', message: toViewMessage(this.session.messages[answerIndex - 1]) });
-    return this.run(controller, events, answerIndex, false).then(() => true);
+    return this.run(controller, events, answerIndex, false, plan.modelRef).then(() => true);
   }
 
   retry(): Promise<boolean> {
     if (this.busy || !this.session.canRetry()) return Promise.resolve(false);
     const controller = new AbortController();
     const answerIndex = this.session.messages.map(m => m.role).lastIndexOf('user') + 1;
-    const events = this.session.retry(this.host.settings(), this.host.modelRef(), controller.signal);
-    return this.run(controller, events, answerIndex, true).then(() => true);
+    const plan = this.host.plan();
+    const events = this.session.retry(plan.settings, plan.modelRef, controller.signal, plan.turn);
+    return this.run(controller, events, answerIndex, true, plan.modelRef).then(() => true);
   }
 
   stop(): void {
@@ -79,22 +89,23 @@ export class ChatController {
   }
 
   /** `index` is where the session puts the answer (right after the user's message). */
-  private run(controller: AbortController, events: AsyncGenerator<StreamEvent>, index: number, isRetry: boolean): Promise<void> {
+  private run(controller: AbortController, events: AsyncGenerator<StreamEvent>, index: number, isRetry: boolean, modelRef: string): Promise<void> {
     this.running = controller;
-    const turn = this.consume(events, index, isRetry).finally(() => {
+    const turn = this.consume(events, index, isRetry, modelRef).finally(() => {
       this.running = undefined;
       this.host.post({ type: 'busy', busy: false });
       this.host.post({ type: 'status', text: '' });
-      this.host.turnEnded();
+      const answer = this.session.messages[index];
+      this.host.turnEnded(answer?.role === 'assistant' ? answer.interrupted : undefined);
     });
     this.turn = turn;
     return turn;
   }
 
-  private async consume(events: AsyncGenerator<StreamEvent>, index: number, isRetry: boolean): Promise<void> {
+  private async consume(events: AsyncGenerator<StreamEvent>, index: number, isRetry: boolean, modelRef: string): Promise<void> {
     this.host.post({ type: 'busy', busy: true });
     if (isRetry) this.host.post({ type: 'truncate', index });
-    this.host.post({ type: 'append', message: toViewMessage({ role: 'assistant', text: '', model: this.host.modelRef() }) });
+    this.host.post({ type: 'append', message: toViewMessage({ role: 'assistant', text: '', model: modelRef }) });
     this.host.post({ type: 'status', text: 'Waiting for the model…' });
 
     let text = '';
@@ -107,7 +118,22 @@ export class ChatController {
       text = '';
       reasoning = '';
     };
+    let countdown: ReturnType<typeof setInterval> | undefined;
+    const stopCountdown = () => { clearInterval(countdown); countdown = undefined; };
     const handle = (ev: StreamEvent) => {
+      this.host.observe(ev, modelRef);
+      if (countdown) { stopCountdown(); this.host.post({ type: 'status', text: '' }); }
+      if (ev.type === 'retry') {
+        // The wait is shown as a countdown; Stop aborts the turn, which ends the wait at once.
+        const until = Date.now() + ev.waitMs;
+        const show = () => {
+          const s = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+          this.host.post({ type: 'status', text: `${ev.message} Retrying in ${s} s (attempt ${ev.attempt + 1} of ${ev.maxAttempts}). Stop cancels.` });
+        };
+        show();
+        countdown = setInterval(show, 1000);
+        return;
+      }
       if (ev.type === 'text' || ev.type === 'reasoning') {
         if (ev.type === 'text') text += ev.delta; else reasoning += ev.delta;
         if (!timer) {
@@ -116,7 +142,11 @@ export class ChatController {
         }
       }
     };
-    for await (const ev of events) handle(ev);
+    try {
+      for await (const ev of events) handle(ev);
+    } finally {
+      stopCountdown();
+    }
     clearTimeout(timer);
     flush();
     this.host.post({ type: 'replace', index, message: toViewMessage(this.session.messages[index]) });

@@ -3,7 +3,7 @@
  * webview; the input box masks the key.
  */
 import * as vscode from 'vscode';
-import { listEndpoints, type Endpoint } from '../core/index';
+import { listEndpoints, originOf, serializeStoredKey, type Endpoint } from '../core/index';
 import { secretName } from './secrets';
 import { readSettings } from './settings';
 
@@ -30,13 +30,13 @@ export function registerKeyCommands(storage: vscode.SecretStorage): vscode.Dispo
       if (!endpoint) return false;
       const key = await vscode.window.showInputBox({
         title: `API key for ${endpoint.label}`,
-        prompt: `Stored in VS Code's secret storage and sent only to ${new URL(endpoint.baseUrl).origin}.`,
+        prompt: `Stored in VS Code's secret storage and sent only to ${originOf(endpoint.baseUrl) ?? endpoint.baseUrl}.`,
         password: true,
         ignoreFocusOut: true,
         validateInput: v => (v.trim() ? undefined : 'Enter the key, or press Escape'),
       });
       if (!key?.trim()) return false;
-      await storage.store(secretName(endpoint.id), key.trim());
+      await storage.store(secretName(endpoint.id), serializeStoredKey({ key: key.trim(), origin: originOf(endpoint.baseUrl) }));
       void vscode.window.showInformationMessage(`Tack: API key for ${endpoint.label} saved.`);
       return true;
     }),

@@ -4,19 +4,34 @@
  * also `application`-scoped in package.json for the same reason.
  */
 import * as vscode from 'vscode';
-import { settingsFromObject, type TackSettings } from '../core/index';
+import { profileSettingsFromObject, settingsFromObject, type ProfileSettings, type TackSettings } from '../core/index';
 
-const KEYS = ['model', 'providers', 'network.connectTimeoutSeconds', 'network.idleTimeoutSeconds'] as const;
+const KEYS = [
+  'model', 'providers', 'network.connectTimeoutSeconds', 'network.idleTimeoutSeconds', 'network.firstTokenTimeoutSeconds',
+  'network.maxRetries', 'profiles', 'ollama.numCtx', 'ollama.maxNumCtx',
+] as const;
 
-export function readSettings(): TackSettings {
-  const config = vscode.workspace.getConfiguration('tack');
+/** The user-level (global) value of a Tack setting, ignoring workspace and folder values. */
+export function userValue(key: (typeof KEYS)[number]): unknown {
+  const i = vscode.workspace.getConfiguration('tack').inspect(key);
+  return i?.globalValue ?? i?.defaultValue;
+}
+
+function flatSettings(): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
   for (const key of KEYS) {
-    const i = config.inspect(key);
-    const value = i?.globalValue ?? i?.defaultValue;
+    const value = userValue(key);
     if (value !== undefined) flat[`tack.${key}`] = value;
   }
-  return settingsFromObject(flat);
+  return flat;
+}
+
+export function readSettings(): TackSettings {
+  return settingsFromObject(flatSettings());
+}
+
+export function readProfileSettings(): ProfileSettings {
+  return profileSettingsFromObject(flatSettings());
 }
 
 export function affectsTack(e: vscode.ConfigurationChangeEvent): boolean {

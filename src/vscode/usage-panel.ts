@@ -1,11 +1,12 @@
 /** Tack: Show Usage — a webview panel with the usage chart, fed by the ledger; CSV export through a save dialog. */
 import * as vscode from 'vscode';
-import { parseUsageViewMessage, type UsageHostMessage, type UsageRow } from '../shared/usage-protocol';
+import type { UsageRecord } from '../core/index';
+import { parseUsageViewMessage, type UsageHostMessage } from '../shared/usage-protocol';
 import { webviewHtml, webviewOptions } from './webview-html';
 
 export interface UsageSource {
-  /** Aggregated rows over every workspace, from the usage log. */
-  rows(): Promise<UsageRow[]>;
+  /** Every record of the usage log, all workspaces. */
+  records(): Promise<UsageRecord[]>;
   csv(): Promise<string>;
   /** Label of the current workspace, as used in the rows. */
   workspace(): string;
@@ -36,7 +37,7 @@ export class UsagePanel {
   }
 
   private async post(): Promise<void> {
-    const msg: UsageHostMessage = { type: 'data', rows: await this.source.rows(), workspace: this.source.workspace() };
+    const msg: UsageHostMessage = { type: 'data', records: await this.source.records(), workspace: this.source.workspace() };
     await this.panel?.webview.postMessage(msg);
   }
 

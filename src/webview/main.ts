@@ -5,6 +5,7 @@
 import { parseHostMessage, type HostToWebview } from '../shared/protocol';
 import { Composer } from './composer';
 import { MessageList } from './messages';
+import { Notices } from './notices';
 import { loadDraft, post, saveDraft } from './vscodeApi';
 
 function start(): void {
@@ -30,7 +31,8 @@ function start(): void {
     copy: (text) => post({ type: 'copy', text }),
     openLink: (url) => post({ type: 'openLink', url }),
   });
-  app.replaceChildren(list.el, composer.el);
+  const notices = new Notices();
+  app.replaceChildren(notices.el, list.el, composer.el);
 
   const handle = (msg: HostToWebview): void => {
     switch (msg.type) {
@@ -61,6 +63,9 @@ function start(): void {
         break;
       case 'status':
         composer.setStatus(msg.text);
+        break;
+      case 'notices':
+        notices.set(msg.items);
         break;
     }
   };

@@ -37,8 +37,9 @@ test('run --json prints session, text, usage (as the server reported) and done',
   const r = await cli(['run', '--json', '--model', 'vllm/echo', 'hi']);
   assert.equal(r.code, 0, r.stderr);
   const evs = lines(r.stdout);
-  assert.deepEqual(Object.keys(evs[0]).sort(), ['id', 'model', 'provider', 'type']);
+  assert.deepEqual(Object.keys(evs[0]).sort(), ['id', 'model', 'profile', 'provider', 'type']);
   assert.equal(evs[0].type, 'session');
+  assert.equal(evs[0].profile, 'lean', 'the built-in default profile');
   assert.equal(evs[0].model, 'echo');
   assert.equal(evs[0].provider, 'vllm');
   assert.equal(evs.filter(e => e.type === 'text').map(e => e.delta).join(''), 'You said: hi\n\nHere is some code:\n\n```ts\nconsole.log("tack");\n```\n');

@@ -6,6 +6,7 @@ import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
 import { streamOpenAIChat } from '../../src/core/providers/openai-chat';
 import type { ProviderRequest } from '../../src/core/providers/request';
 import type { Endpoint } from '../../src/core/providers/registry';
+import { endpointFor } from './support';
 import type { StreamEvent } from '../../src/core/events';
 
 let server: FakeServer;
@@ -14,7 +15,7 @@ after(() => server.close());
 
 const logs: string[] = [];
 function request(model: string, over: Partial<ProviderRequest> = {}): ProviderRequest {
-  const endpoint: Endpoint = { id: 'local', label: 'Local', type: 'openai-compatible', baseUrl: server.baseUrl, local: true };
+  const endpoint: Endpoint = endpointFor('local', { type: 'openai-compatible', baseUrl: server.baseUrl, label: 'Local' });
   return {
     endpoint, modelId: model, system: 'Be brief.', messages: [{ role: 'user', text: 'Hello there' }],
     signal: new AbortController().signal, network: { connectTimeoutMs: 5000, idleTimeoutMs: 5000 },
@@ -72,7 +73,7 @@ test('reasoning_content deltas become reasoning events', async () => {
 });
 
 const errorCases: Array<[string, string, RegExp]> = [
-  ['error-401', 'auth', /refused the request \(401\).*Set the API key for "local"/],
+  ['error-401', 'auth', /refused the request \(401\).*No API key was sent. Set the API key for "local".*LOCAL_API_KEY/],
   ['error-403', 'auth', /\(403\)/],
   ['error-429', 'rate_limit', /rate limiting/],
   ['error-500', 'server', /server error \(500\)/],
@@ -103,7 +104,7 @@ test('a stream cut mid-way keeps the partial text and ends with a network error'
   assert.ok(!evs.some(e => e.type === 'done'));
   assert.equal(last(evs).type, 'error');
   assert.equal((last(evs) as { kind: string }).kind, 'network');
-  assert.match((last(evs) as { message: string }).message, /dropped mid-answer/);
+  assert.match((last(evs) as { message: string }).message, /dropped/);
 });
 
 test('a stream without finish_reason and [DONE] still ends cleanly', async () => {
@@ -114,7 +115,7 @@ test('a stream without finish_reason and [DONE] still ends cleanly', async () =>
 
 test('an unreachable endpoint fails fast with a network error naming the URL', async () => {
   const port = await new Promise<number>(r => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
-  const endpoint: Endpoint = { id: 'gone', label: 'Gone', type: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1`, local: true };
+  const endpoint: Endpoint = endpointFor('gone', { type: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1`, label: 'Gone' });
   const evs = await collect(request('echo', { endpoint }));
   assert.equal(evs.length, 1);
   assert.equal((evs[0] as { kind: string }).kind, 'network');

@@ -10,6 +10,10 @@ import type { KeySource, Logger } from '../ports';
 import { resolveEndpoint, type Endpoint } from '../providers/registry';
 import { streamResponse } from '../providers/stream';
 import type { FetchFn } from '../net/timed-fetch';
+import type { RequestOptions, ToolDefinition } from '../providers/request';
+import { resolveKey } from '../providers/keys';
+import type { Price } from '../models/types';
+import { priceUsage } from '../ledger/cost';
 
 export interface ChatSessionDeps {
   keys: KeySource;
@@ -24,6 +28,24 @@ export interface TurnTarget {
   modelRef: string;
   modelId: string;
   endpoint: Endpoint;
+}
+
+/**
+ * Per-turn hooks a host fills from the active profile (profiles/apply.ts, profiles/policy.ts). All optional: a
+ * turn without them behaves as before.
+ */
+export interface TurnOptions {
+  /** Request options for the resolved target (sampling, Ollama's num_ctx, OpenRouter routing). Must not throw. */
+  options?: (target: TurnTarget) => RequestOptions | Promise<RequestOptions>;
+  /**
+   * Runs after the target is resolved and before anything is sent (allowedProviders, budget). An error event
+   * returned here ends the turn without a request.
+   */
+  check?: (target: TurnTarget, totals: Usage) => Extract<StreamEvent, { type: 'error' }> | undefined;
+  /** The target's price, for responses whose provider reported no cost; unknown → the cost stays null. */
+  price?: (target: TurnTarget) => Price | undefined;
+  /** Tools the model may call in this turn. Tack records the calls on the answer; running them is the agent loop's job. */
+  tools?: readonly ToolDefinition[];
 }
 
 export type ResolveResult = { target: TurnTarget } | { error: Extract<StreamEvent, { type: 'error' }> };
@@ -43,9 +65,9 @@ export class ChatSession {
   constructor(private readonly deps: ChatSessionDeps) {}
 
   /** Appends the user's message and runs a turn. */
-  send(text: string, settings: TackSettings, modelRef: string, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+  send(text: string, settings: TackSettings, modelRef: string, signal: AbortSignal, turn?: TurnOptions): AsyncGenerator<StreamEvent> {
     this.messages.push({ role: 'user', text });
-    return this.runTurn(settings, modelRef, signal);
+    return this.runTurn(settings, modelRef, signal, turn);
   }
 
   /** Re-runs the last user message, dropping the failed answer after it. False when there is nothing to retry. */
@@ -53,10 +75,10 @@ export class ChatSession {
     return this.lastUserIndex() >= 0;
   }
 
-  retry(settings: TackSettings, modelRef: string, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+  retry(settings: TackSettings, modelRef: string, signal: AbortSignal, turn?: TurnOptions): AsyncGenerator<StreamEvent> {
     const i = this.lastUserIndex();
     this.messages.splice(i + 1);
-    return this.runTurn(settings, modelRef, signal);
+    return this.runTurn(settings, modelRef, signal, turn);
   }
 
   clear(): void {
@@ -76,13 +98,13 @@ export class ChatSession {
       const m = this.messages[i];
       const next = this.messages[i + 1];
       if (m.role === 'user' && next?.role === 'assistant' && next.interrupted && !next.text) { i++; continue; }
-      if (m.role === 'assistant' && !m.text) continue;
+      if (m.role === 'assistant' && !m.text && !m.toolCalls?.length) continue;
       out.push(m);
     }
     return out;
   }
 
-  private async *runTurn(settings: TackSettings, modelRef: string, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+  private async *runTurn(settings: TackSettings, modelRef: string, signal: AbortSignal, turn?: TurnOptions): AsyncGenerator<StreamEvent> {
     const resolved = resolveTarget(settings, modelRef);
     const answer: AssistantMessage = { role: 'assistant', text: '', model: modelRef };
     this.messages.push(answer);
@@ -93,8 +115,15 @@ export class ChatSession {
     }
     const { target } = resolved;
     answer.model = target.modelRef;
-    // A key is looked up by provider id only, so it can only ever go to that provider's endpoint.
-    const apiKey = await this.deps.keys.getKey(target.endpoint.id);
+    const refused = turn?.check?.(target, this.totals);
+    if (refused) {
+      answer.interrupted = { kind: refused.kind, message: refused.message };
+      yield refused;
+      return;
+    }
+    const options = turn?.options ? await turn.options(target) : undefined;
+    const price = turn?.price?.(target);
+    const { apiKey, keyWithheld } = await resolveKey(target.endpoint, this.deps.keys, this.deps.log);
     let system: string;
     try {
       system = await this.deps.systemPrompt();
@@ -108,17 +137,26 @@ export class ChatSession {
       endpoint: target.endpoint,
       modelId: target.modelId,
       apiKey,
+      ...(keyWithheld ? { keyWithheld } : {}),
       system,
       messages: this.requestMessages(),
+      ...(turn?.tools?.length ? { tools: turn.tools } : {}),
       signal,
       network: settings.network,
       log: this.deps.log,
       fetch: this.deps.fetch,
+      ...(options ? { options } : {}),
     });
-    for await (const ev of stream) {
+    for await (const raw of stream) {
+      // A provider that reported no cost gets the price table's (never an invented one: unknown stays null).
+      const ev: StreamEvent = raw.type === 'usage'
+        ? (raw.usage.costUsd === null && price ? { type: 'usage', ...priceUsage(raw.usage, price) } : { type: 'usage', usage: raw.usage, costSource: raw.usage.costUsd === null ? 'unknown' : 'provider' })
+        : raw;
       switch (ev.type) {
         case 'text': answer.text += ev.delta; break;
         case 'reasoning': answer.reasoning = (answer.reasoning ?? '') + ev.delta; break;
+        case 'reasoning_end': (answer.reasoningBlocks ??= []).push(ev.block); break;
+        case 'tool_call_end': (answer.toolCalls ??= []).push({ id: ev.id, name: ev.name, args: ev.args }); break;
         case 'usage':
           answer.usage = answer.usage ? addUsage(answer.usage, ev.usage) : ev.usage;
           this.totals = addUsage(this.totals, ev.usage);

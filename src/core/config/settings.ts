@@ -4,9 +4,20 @@
  */
 
 export interface ProviderSetting {
+  /** For custom entries: `openai-compatible`, `anthropic` or `ollama`. */
   type?: string;
   baseUrl?: string;
   label?: string;
+  /** Bedrock (AWS region, default us-east-1) and Vertex (Google Cloud region, default `global`). */
+  region?: string;
+  /** Vertex: the Google Cloud project; otherwise taken from the usual Google sources. */
+  projectId?: string;
+  /** Azure OpenAI `api-version` (default in presets.ts). */
+  apiVersion?: string;
+  /** OpenRouter: the `provider` routing object (order, only, ignore, quantizations, sort, …), passed through. */
+  routing?: Record<string, unknown>;
+  /** OpenRouter: fallback models, passed through as `models`. */
+  fallbackModels?: string[];
 }
 
 export interface NetworkSettings {
@@ -14,6 +25,14 @@ export interface NetworkSettings {
   connectTimeoutMs: number;
   /** Longest silence between two chunks of a stream, ms. */
   idleTimeoutMs: number;
+  /** Longest wait from sending a request to its first token (text, reasoning or tool call), ms. */
+  firstTokenTimeoutMs?: number;
+  /** How often a failed request is sent again (429, 5xx, dropped connections; only before the first token). */
+  maxRetries?: number;
+  /** Backoff base for retries without a `retry-after`, ms (default 500; tests make it small). */
+  retryBaseDelayMs?: number;
+  /** Longest wait Tack accepts from a `retry-after`, ms (default 60 s); a longer one ends the turn instead. */
+  maxRetryWaitMs?: number;
 }
 
 export interface TackSettings {
@@ -23,7 +42,26 @@ export interface TackSettings {
   network: NetworkSettings;
 }
 
-export const DEFAULT_NETWORK: NetworkSettings = { connectTimeoutMs: 10_000, idleTimeoutMs: 120_000 };
+export const DEFAULT_NETWORK: Required<NetworkSettings> = {
+  connectTimeoutMs: 10_000,
+  idleTimeoutMs: 120_000,
+  firstTokenTimeoutMs: 120_000,
+  maxRetries: 2,
+  retryBaseDelayMs: 500,
+  maxRetryWaitMs: 60_000,
+};
+
+/** NetworkSettings with every optional value filled from the defaults. */
+export function networkWithDefaults(n: NetworkSettings): Required<NetworkSettings> {
+  return {
+    connectTimeoutMs: n.connectTimeoutMs,
+    idleTimeoutMs: n.idleTimeoutMs,
+    firstTokenTimeoutMs: n.firstTokenTimeoutMs ?? DEFAULT_NETWORK.firstTokenTimeoutMs,
+    maxRetries: n.maxRetries ?? DEFAULT_NETWORK.maxRetries,
+    retryBaseDelayMs: n.retryBaseDelayMs ?? DEFAULT_NETWORK.retryBaseDelayMs,
+    maxRetryWaitMs: n.maxRetryWaitMs ?? DEFAULT_NETWORK.maxRetryWaitMs,
+  };
+}
 
 export interface ModelRef {
   providerId: string;
@@ -56,6 +94,11 @@ function seconds(v: unknown, fallbackMs: number): number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v * 1000) : fallbackMs;
 }
 
+/** A whole number from 0 to 10 (more retries only delay the error a person must see). */
+function retries(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? Math.min(v, 10) : fallback;
+}
+
 /**
  * Builds settings from a flat key/value view (`"tack.model": ...`) or a nested one (`{tack: {model}}`).
  * Unknown or mistyped values fall back to defaults here; the provider registry reports bad entries.
@@ -75,6 +118,8 @@ export function settingsFromObject(raw: unknown): TackSettings {
     network: {
       connectTimeoutMs: seconds(get('network.connectTimeoutSeconds') ?? network.connectTimeoutSeconds, DEFAULT_NETWORK.connectTimeoutMs),
       idleTimeoutMs: seconds(get('network.idleTimeoutSeconds') ?? network.idleTimeoutSeconds, DEFAULT_NETWORK.idleTimeoutMs),
+      firstTokenTimeoutMs: seconds(get('network.firstTokenTimeoutSeconds') ?? network.firstTokenTimeoutSeconds, DEFAULT_NETWORK.firstTokenTimeoutMs),
+      maxRetries: retries(get('network.maxRetries') ?? network.maxRetries, DEFAULT_NETWORK.maxRetries),
     },
   };
 }

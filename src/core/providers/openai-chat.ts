@@ -1,38 +1,24 @@
 /**
- * OpenAI Chat Completions dialect (OpenAI-compatible servers: Ollama's /v1, vLLM, LM Studio, llama.cpp, …),
- * through the official `openai` package. Streams with `stream_options.include_usage` and normalizes every
- * chunk into Tack's StreamEvent. Must not throw: failures end the stream with one `error` event.
+ * OpenAI Chat Completions dialect (OpenAI-compatible servers: vLLM, LM Studio, llama.cpp, OpenRouter, DeepSeek, …,
+ * and Azure OpenAI), through the official `openai` package. Streams with `stream_options.include_usage` and
+ * normalizes every chunk into Tack's StreamEvent. Must not throw: failures end the stream with one `error` event.
+ * One attempt only: retries happen around it (retry.ts).
  */
-import type { ChatMessage } from '../conversation';
+import { randomUUID } from 'node:crypto';
 import { emptyUsage, type StopReason, type StreamEvent, type Usage } from '../events';
-import { createTimedFetch, type TimedFetchState } from '../net/timed-fetch';
+import type { TimedFetchState } from '../net/timed-fetch';
 import { classifyError, type ClientFailure } from './errors';
+import { toChatMessages, toChatTools } from './openai-chat-input';
+import { ChunkStream } from './chunk-stream';
 import type { ProviderRequest } from './request';
+import { loadOpenAI, openaiClient } from './sdk-clients';
+import { ID_RULES } from './transcript';
 
-type OpenAIModule = typeof import('openai');
-let sdk: Promise<OpenAIModule> | undefined;
-/** The SDK is loaded on first use, not when Tack activates. */
-function loadSdk(): Promise<OpenAIModule> {
-  sdk ??= import('openai');
-  return sdk;
-}
-
-export interface WireMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-/** Tack's transcript in Chat Completions form. Reasoning is kept in the transcript but not sent back. */
-export function toChatMessages(system: string | undefined, messages: readonly ChatMessage[]): WireMessage[] {
-  const out: WireMessage[] = [];
-  if (system) out.push({ role: 'system', content: system });
-  for (const m of messages) out.push({ role: m.role, content: m.text });
-  return out;
-}
+export { toChatMessages, type WireMessage } from './openai-chat-input';
 
 function mapStop(reason: unknown): StopReason {
   switch (reason) {
-    case 'stop': return 'stop';
+    case 'stop': case 'end_turn': return 'stop';
     case 'length': return 'length';
     case 'tool_calls': case 'function_call': return 'tool_calls';
     case 'content_filter': return 'content_filter';
@@ -50,126 +36,153 @@ export function usageFromChunk(u: any): Usage {
   const cached = Number(u?.prompt_tokens_details?.cached_tokens ?? 0) || 0;
   usage.input = Math.max(0, (Number(u?.prompt_tokens) || 0) - cached);
   usage.cacheRead = cached;
+  usage.cacheWrite = Number(u?.prompt_tokens_details?.cache_write_tokens ?? 0) || 0;
   usage.output = Number(u?.completion_tokens) || 0;
   usage.reasoning = Number(u?.completion_tokens_details?.reasoning_tokens ?? 0) || 0;
   usage.costUsd = typeof u?.cost === 'number' ? u.cost : null;
   return usage;
 }
 
-interface PendingToolCall { id: string; name: string; args: string; started: boolean }
+interface PendingToolCall { index: number; id: string; name: string; args: string; started: boolean }
+
+function isJson(s: string): boolean {
+  try { JSON.parse(s || '{}'); return true; } catch { return false; }
+}
 
 /**
  * Normalizes Chat Completions chunks. Stateful across one response: assembles tool-call arguments by index
- * and remembers the finish reason. Tool calls are ended only by `finish()`, so a stream that breaks off
- * never yields a half tool call.
+ * (a new id at a used index starts a new call, as some servers number every call 0), keeps the latest usage
+ * (some servers repeat it cumulatively) and remembers the finish reason. Tool calls are ended only by `finish()`,
+ * so a stream that breaks off never yields a finished tool call.
  */
 export class ChatChunkNormalizer {
-  private readonly calls = new Map<number, PendingToolCall>();
+  private readonly calls: PendingToolCall[] = [];
+  private readonly slot = new Map<number, PendingToolCall>();
+  private usage: Usage | undefined;
   finishReason: unknown;
   sawChunk = false;
 
   push(chunk: any, out: StreamEvent[]): void {
     this.sawChunk = true;
-    if (chunk?.usage) out.push({ type: 'usage', usage: usageFromChunk(chunk.usage) });
-    const choice = chunk?.choices?.[0];
+    if (chunk.usage) this.usage = usageFromChunk(chunk.usage);
+    const choice = chunk.choices?.[0];
     if (!choice) return;
     const d = choice.delta;
     if (d) {
+      const content = d.content;
       const reasoning = d.reasoning_content ?? d.reasoning;
       if (typeof reasoning === 'string' && reasoning) out.push({ type: 'reasoning', delta: reasoning });
-      if (typeof d.content === 'string' && d.content) out.push({ type: 'text', delta: d.content });
-      if (Array.isArray(d.tool_calls)) for (const tc of d.tool_calls) this.toolDelta(tc, out);
+      if (typeof content === 'string' && content) out.push({ type: 'text', delta: content });
+      if (d.tool_calls) for (const tc of d.tool_calls) this.toolDelta(tc, out);
     }
     if (choice.finish_reason) this.finishReason = choice.finish_reason;
   }
 
   private toolDelta(tc: any, out: StreamEvent[]): void {
-    const index = typeof tc?.index === 'number' ? tc.index : 0;
-    let call = this.calls.get(index);
-    if (!call) {
-      call = { id: '', name: '', args: '', started: false };
-      this.calls.set(index, call);
+    const at = typeof tc?.index === 'number' ? tc.index : 0;
+    let call = this.slot.get(at);
+    if (!call || (typeof tc.id === 'string' && tc.id && call.id && tc.id !== call.id && call.started)) {
+      call = { index: this.calls.length, id: '', name: '', args: '', started: false };
+      this.calls.push(call);
+      this.slot.set(at, call);
     }
     if (typeof tc.id === 'string' && tc.id) call.id = tc.id;
     if (typeof tc.function?.name === 'string') call.name += tc.function.name;
     if (!call.started && call.name) {
       call.started = true;
-      if (!call.id) call.id = `call_${index}`;
-      out.push({ type: 'tool_call_start', index, id: call.id, name: call.name });
+      // Servers that give no id get a unique one: ids must not repeat across the conversation.
+      if (!call.id) call.id = `call_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+      out.push({ type: 'tool_call_start', index: call.index, id: call.id, name: call.name });
+      if (call.args) out.push({ type: 'tool_call_delta', index: call.index, argsDelta: call.args });
     }
     const args = tc.function?.arguments;
     if (typeof args === 'string' && args) {
       call.args += args;
-      if (call.started) out.push({ type: 'tool_call_delta', index, argsDelta: args });
+      if (call.started) out.push({ type: 'tool_call_delta', index: call.index, argsDelta: args });
     }
   }
 
-  /** Called once the stream ended normally; closes the tool calls and reports the stop reason. */
-  finish(out: StreamEvent[]): void {
-    for (const [index, c] of [...this.calls.entries()].sort((a, b) => a[0] - b[0])) {
-      if (c.started) out.push({ type: 'tool_call_end', index, id: c.id, name: c.name, args: c.args });
-    }
+  /** Usage seen so far, for a stream that ends in an error. */
+  pendingUsage(): Usage | undefined {
+    return this.usage;
+  }
+
+  /**
+   * Called once the stream ended without an error. Closes the tool calls and reports usage and the stop reason;
+   * returns false (emitting nothing) when the answer is visibly incomplete: no finish reason and a tool call
+   * whose arguments are not complete JSON.
+   */
+  finish(out: StreamEvent[]): boolean {
+    const started = this.calls.filter(c => c.started);
+    if (!this.finishReason && started.some(c => !isJson(c.args))) return false;
+    for (const c of started) out.push({ type: 'tool_call_end', index: c.index, id: c.id, name: c.name, args: c.args });
+    if (this.usage) out.push({ type: 'usage', usage: this.usage });
     const stop = mapStop(this.finishReason);
-    out.push({ type: 'done', stopReason: stop === 'unknown' && this.calls.size > 0 ? 'tool_calls' : stop });
+    out.push({ type: 'done', stopReason: stop === 'unknown' && started.length > 0 ? 'tool_calls' : stop });
+    return true;
   }
 }
 
-export async function* streamOpenAIChat(req: ProviderRequest): AsyncGenerator<StreamEvent> {
+function isOpenRouter(req: ProviderRequest): boolean {
+  return req.endpoint.id === 'openrouter' || /(^|\.)openrouter\.ai$/.test(new URL(req.endpoint.baseUrl).hostname);
+}
+
+/** The request body: standard fields, plus OpenRouter's routing, fallbacks and reasoning switch where it applies. */
+export function chatBody(req: ProviderRequest): Record<string, unknown> {
+  const o = req.options ?? {};
+  const azure = req.endpoint.type === 'azure-openai';
+  const body: Record<string, unknown> = {
+    model: req.modelId,
+    messages: toChatMessages(req.system, req.messages, req.endpoint.toolIdStyle === 'mistral' ? ID_RULES.mistral : ID_RULES.chat),
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  if (req.tools?.length) body.tools = toChatTools(req.tools);
+  if (o.temperature !== undefined) body.temperature = o.temperature;
+  if (o.topP !== undefined) body.top_p = o.topP;
+  if (o.maxOutputTokens !== undefined) body[azure ? 'max_completion_tokens' : 'max_tokens'] = o.maxOutputTokens;
+  if (azure && o.reasoning && o.reasoning !== 'off') body.reasoning_effort = o.reasoning;
+  if (isOpenRouter(req)) {
+    const provider = { ...(req.endpoint.routing ?? {}), ...(o.openrouterProvider ?? {}) };
+    if (Object.keys(provider).length) body.provider = provider;
+    const models = o.openrouterModels ?? req.endpoint.fallbackModels;
+    if (models?.length) body.models = models;
+    if (o.reasoning) body.reasoning = o.reasoning === 'off' ? { enabled: false } : { effort: o.reasoning };
+    body.usage = { include: true };
+  }
+  return body;
+}
+
+/** One Chat Completions attempt as a stream of events (no retries: see retry.ts). Never throws. */
+export function streamOpenAIChat(req: ProviderRequest): AsyncIterableIterator<StreamEvent> {
   const state: TimedFetchState = {};
-  const normalizer = new ChatChunkNormalizer();
-  try {
-    const { default: OpenAI } = await loadSdk();
-    const client = new OpenAI({
-      // Explicit values: the SDK would otherwise read OPENAI_BASE_URL / OPENAI_ORG_ID / … from the environment.
-      baseURL: req.endpoint.baseUrl,
-      apiKey: req.apiKey ?? 'unused',
-      organization: null,
-      project: null,
-      webhookSecret: null,
-      // Keyless endpoints get no Authorization header at all.
-      defaultHeaders: req.apiKey ? undefined : { Authorization: null },
-      maxRetries: 0,
-      timeout: 24 * 3600_000, // Tack's own connect / idle timeouts apply instead
-      fetch: createTimedFetch({ ...req.network, fetch: req.fetch }, state),
-      logLevel: 'error',
-      logger: { error: (...a: unknown[]) => req.log.error(`[${req.endpoint.id}] ${a.map(String).join(' ').slice(0, 2000)}`), warn: () => {}, info: () => {}, debug: () => {} },
-    });
-    const stream = await client.chat.completions.create(
-      {
-        model: req.modelId,
-        messages: toChatMessages(req.system, req.messages),
-        stream: true,
-        stream_options: { include_usage: true },
-      },
-      { signal: req.signal },
-    );
-    const out: StreamEvent[] = [];
-    for await (const chunk of stream) {
-      normalizer.push(chunk, out);
-      if (out.length) {
-        yield* out;
-        out.length = 0;
+  const n = new ChatChunkNormalizer();
+  return new ChunkStream<unknown>({
+    open: async () => {
+      const client = await openaiClient({ ...req, state });
+      return await client.chat.completions.create(chatBody(req) as never, { signal: req.signal }) as unknown as AsyncIterable<unknown>;
+    },
+    push: (chunk, out) => { n.push(chunk, out); },
+    end: out => {
+      if (req.signal.aborted || state.timedOut) {
+        out.push(classifyError(undefined, { endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted }));
+      } else if (!n.sawChunk) {
+        out.push({ type: 'error', kind: 'bad_response', message: `${req.endpoint.label} ended the stream without sending anything. Check that baseUrl points at an OpenAI-compatible API.` });
+      } else if (!n.finish(out)) {
+        out.push({ type: 'error', kind: 'network', message: `The stream from ${req.endpoint.label} ended in the middle of a tool call. The partial answer is kept; the incomplete tool call is not run. Retry.` });
       }
-    }
-    if (req.signal.aborted) {
-      yield classifyError(undefined, req.endpoint, req.modelId, state, true);
-      return;
-    }
-    if (!normalizer.sawChunk) {
-      yield { type: 'error', kind: 'bad_response', message: `${req.endpoint.label} ended the stream without sending anything. Check that baseUrl points at an OpenAI-compatible API.` };
-      return;
-    }
-    normalizer.finish(out);
-    yield* out;
-  } catch (err) {
-    const ev = classifyError(err, req.endpoint, req.modelId, state, req.signal.aborted, await failureOf(err));
-    if (ev.detail) req.log.error(`[${req.endpoint.id}] ${ev.kind}: ${ev.detail}`);
-    yield ev;
-  }
+    },
+    fail: async err => {
+      const usage = n.pendingUsage();
+      const ev = classifyError(err, { endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted, failure: await failureOf(err), sentKey: !!req.apiKey, keyWithheld: req.keyWithheld });
+      if (ev.detail) req.log.error(`[${req.endpoint.id}] ${ev.kind}: ${ev.detail}`);
+      return usage ? [{ type: 'usage', usage }, ev] : [ev];
+    },
+  });
 }
 
-async function failureOf(err: unknown): Promise<ClientFailure> {
-  const { default: OpenAI } = await loadSdk().catch(() => ({ default: undefined }));
+export async function failureOf(err: unknown): Promise<ClientFailure> {
+  const { default: OpenAI } = await loadOpenAI().catch(() => ({ default: undefined }));
   if (!OpenAI) return 'other';
   if (err instanceof OpenAI.APIUserAbortError) return 'abort';
   if (err instanceof OpenAI.APIConnectionError) return 'connection';

@@ -2,16 +2,30 @@
  * Turns presets plus the user's `tack.providers` into concrete endpoints, and reports bad entries as
  * messages a person can act on (never throws).
  */
-import type { TackSettings } from '../config/settings';
-import { PRESETS, PROVIDER_TYPES, type ProviderType } from './presets';
+import type { ProviderSetting, TackSettings } from '../config/settings';
+import { AZURE_API_VERSION, CUSTOM_TYPES, DIALECT_OF, PRESETS, type Dialect, type ProviderType, type ToolIdStyle } from './presets';
 
 export interface Endpoint {
   id: string;
   label: string;
   type: ProviderType;
-  /** Normalized: no trailing slash. */
+  dialect: Dialect;
+  /** Normalized: no trailing slash; for Ollama the server root (no `/v1`, no `/api`). */
   baseUrl: string;
   local: boolean;
+  /** Requests need an API key (cloud presets; custom entries never require one but send one when stored). */
+  needsKey: boolean;
+  /** The origin a stored key belongs to by default: the preset's own origin; undefined for custom entries. */
+  presetOrigin?: string;
+  /** The CLI's key variables, in order of preference. */
+  keyEnvs: string[];
+  region?: string;
+  projectId?: string;
+  apiVersion?: string;
+  toolIdStyle?: ToolIdStyle;
+  /** OpenRouter `provider` routing object and fallback `models`, from settings. */
+  routing?: Record<string, unknown>;
+  fallbackModels?: string[];
 }
 
 export type EndpointResult = { endpoint: Endpoint } | { error: string };
@@ -21,6 +35,22 @@ function normalizeBaseUrl(url: string): string | undefined {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
     return u.toString().replace(/\/+$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Ollama's native API lives at the server root (`/api/chat`); people often paste the OpenAI-compatible
+ * `…:11434/v1` instead, so both are accepted.
+ */
+function ollamaRoot(url: string): string {
+  return url.replace(/\/(v1|api)$/, '');
+}
+
+export function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
   } catch {
     return undefined;
   }
@@ -37,32 +67,70 @@ export function isLocalUrl(url: string): boolean {
   }
 }
 
+/** `<ID>_API_KEY`: provider id upper-cased, `-` becomes `_`. */
+export function envKeyName(providerId: string): string {
+  return `${providerId.toUpperCase().replace(/-/g, '_')}_API_KEY`;
+}
+
+function optionalString(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+function extrasError(id: string, entry: ProviderSetting | undefined): string | undefined {
+  if (entry?.routing !== undefined && (typeof entry.routing !== 'object' || entry.routing === null || Array.isArray(entry.routing))) {
+    return `Provider "${id}" has a "routing" that is not an object. Write it as OpenRouter's provider object, e.g. { "quantizations": ["fp8"] }.`;
+  }
+  if (entry?.fallbackModels !== undefined && (!Array.isArray(entry.fallbackModels) || entry.fallbackModels.some(m => typeof m !== 'string'))) {
+    return `Provider "${id}" has "fallbackModels" that is not a list of model ids.`;
+  }
+  return undefined;
+}
+
 export function resolveEndpoint(settings: TackSettings, providerId: string): EndpointResult {
-  const preset = PRESETS[providerId];
-  const entry = settings.providers[providerId];
+  const preset = Object.hasOwn(PRESETS, providerId) ? PRESETS[providerId] : undefined;
+  const entry = Object.hasOwn(settings.providers, providerId) ? settings.providers[providerId] : undefined;
   if (!preset && !entry) {
     const known = providerIds(settings).join(', ');
     return { error: `Unknown provider "${providerId}". Known providers: ${known}. Add a custom endpoint under \`tack.providers\` in your user settings.` };
   }
   const type = (entry?.type ?? preset?.type ?? 'openai-compatible') as string;
-  if (!PROVIDER_TYPES.includes(type as ProviderType)) {
-    return { error: `Provider "${providerId}" has type "${type}", which Tack does not support. Supported: ${PROVIDER_TYPES.join(', ')}.` };
+  if (type !== preset?.type && !CUSTOM_TYPES.includes(type as ProviderType)) {
+    return { error: `Provider "${providerId}" has type "${type}", which Tack does not support for custom endpoints. Supported: ${CUSTOM_TYPES.join(', ')}.` };
   }
-  const rawUrl = entry?.baseUrl ?? preset?.baseUrl;
+  const region = optionalString(entry?.region) ?? preset?.region;
+  const rawUrl = optionalString(entry?.baseUrl) ?? preset?.baseUrl.replace('{region}', region ?? '');
   if (!rawUrl) {
-    return { error: `Provider "${providerId}" has no baseUrl. Set \`tack.providers.${providerId}.baseUrl\`, e.g. "http://127.0.0.1:8000/v1".` };
+    const example = type === 'azure-openai' ? 'https://<resource>.openai.azure.com' : 'http://127.0.0.1:8000/v1';
+    return { error: `Provider "${providerId}" has no baseUrl. Set \`tack.providers.${providerId}.baseUrl\`, e.g. "${example}".` };
   }
-  const baseUrl = normalizeBaseUrl(rawUrl);
+  let baseUrl = normalizeBaseUrl(rawUrl);
   if (!baseUrl) {
     return { error: `Provider "${providerId}" has an invalid baseUrl "${rawUrl}": it must be an http:// or https:// URL.` };
   }
+  const extras = extrasError(providerId, entry);
+  if (extras) return { error: extras };
+  if (type === 'ollama') baseUrl = ollamaRoot(baseUrl);
+  // Vertex's regional hosts follow the region unless the user set a baseUrl.
+  if (type === 'vertex' && !entry?.baseUrl && region && region !== 'global') baseUrl = `https://${region}-aiplatform.googleapis.com/v1`;
+  const presetUrl = preset?.baseUrl ? preset.baseUrl.replace('{region}', preset.region ?? '') : undefined;
+  const keyEnvs = [envKeyName(providerId), ...(preset?.altKeyEnv ? [preset.altKeyEnv] : [])];
   return {
     endpoint: {
       id: providerId,
-      label: entry?.label || preset?.label || providerId,
+      label: optionalString(entry?.label) || preset?.label || providerId,
       type: type as ProviderType,
+      dialect: DIALECT_OF[type as ProviderType],
       baseUrl,
       local: preset?.local === true && !entry?.baseUrl ? true : isLocalUrl(baseUrl),
+      needsKey: preset ? preset.needsKey && !(entry?.baseUrl && isLocalUrl(baseUrl)) : false,
+      presetOrigin: presetUrl ? originOf(presetUrl) : undefined,
+      keyEnvs,
+      ...(region ? { region } : {}),
+      ...(optionalString(entry?.projectId) ? { projectId: optionalString(entry?.projectId) } : {}),
+      ...(type === 'azure-openai' ? { apiVersion: optionalString(entry?.apiVersion) ?? AZURE_API_VERSION } : {}),
+      ...(preset?.toolIdStyle ? { toolIdStyle: preset.toolIdStyle } : {}),
+      ...(entry?.routing ? { routing: entry.routing } : {}),
+      ...(entry?.fallbackModels ? { fallbackModels: entry.fallbackModels } : {}),
     },
   };
 }
@@ -77,7 +145,7 @@ export function listEndpoints(settings: TackSettings): { endpoints: Endpoint[]; 
   const errors: string[] = [];
   for (const id of providerIds(settings)) {
     const r = resolveEndpoint(settings, id);
-    if ('endpoint' in r) endpoints.push(r.endpoint); else errors.push(r.error);
+    if ('endpoint' in r) endpoints.push(r.endpoint); else if (Object.hasOwn(settings.providers, id)) errors.push(r.error);
   }
   return { endpoints, errors };
 }

@@ -1,5 +1,5 @@
 /** What every provider dialect receives for one model response. */
-import type { ChatMessage } from '../conversation';
+import type { TranscriptMessage } from '../conversation';
 import type { NetworkSettings } from '../config/settings';
 import type { FetchFn } from '../net/timed-fetch';
 import type { Logger } from '../ports';
@@ -19,13 +19,23 @@ export interface RequestOptions {
   openrouterModels?: string[];
 }
 
+/** A tool the model may call; `parameters` is a JSON Schema object. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
 export interface ProviderRequest {
   endpoint: Endpoint;
   modelId: string;
-  /** Only ever the key stored for `endpoint`; undefined for keyless endpoints. */
+  /** Only ever a key that keys.ts allowed for `endpoint`'s origin; undefined for keyless requests. */
   apiKey?: string;
+  /** Set when a stored key was not sent (another origin); auth errors then say why. */
+  keyWithheld?: string;
   system?: string;
-  messages: readonly ChatMessage[];
+  messages: readonly TranscriptMessage[];
+  tools?: readonly ToolDefinition[];
   signal: AbortSignal;
   network: NetworkSettings;
   log: Logger;

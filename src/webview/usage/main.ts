@@ -3,7 +3,9 @@
  * Renders what the host sends; never computes prices itself. Posts `ready` before the host sends data.
  */
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import { groupUsage, parseUsageHostMessage, type UsageGrouping, type UsageRow, type UsageViewMessage } from '../../shared/usage-protocol';
+import { aggregateUsage, groupKey, type UsageGrouping } from '../../core/ledger/aggregate';
+import type { UsageRecord } from '../../core/ledger/usage-log';
+import { parseUsageHostMessage, type UsageViewMessage } from '../../shared/usage-protocol';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 
@@ -11,7 +13,7 @@ declare function acquireVsCodeApi(): { postMessage(msg: UsageViewMessage): void 
 const vscode = acquireVsCodeApi();
 
 type Metric = 'tokens' | 'cost';
-let rows: UsageRow[] = [];
+let rows: UsageRecord[] = [];
 let workspace = '';
 let grouping: UsageGrouping = 'day';
 let metric: Metric = 'tokens';
@@ -33,19 +35,19 @@ function palette(): string[] {
   return names.map(n => css.getPropertyValue(`--vscode-charts-${n}`).trim() || '#888');
 }
 
-function visibleRows(): UsageRow[] {
+function visibleRows(): UsageRecord[] {
   return onlyThisWorkspace ? rows.filter(r => r.workspace === workspace) : rows;
 }
 
 /** X axis follows the grouping; each bar is stacked by model (or by day when grouped by model). */
 function renderChart(canvas: HTMLCanvasElement): void {
   const data = visibleRows();
-  const xKey = (r: UsageRow) => (grouping === 'day' ? r.day : grouping === 'model' ? `${r.provider}/${r.model}` : r.workspace);
-  const stackKey = (r: UsageRow) => (grouping === 'model' ? r.day : `${r.provider}/${r.model}`);
+  const xKey = (r: UsageRecord) => groupKey(r, grouping);
+  const stackKey = (r: UsageRecord) => groupKey(r, grouping === 'model' ? 'day' : 'model');
   const labels = [...new Set(data.map(xKey))].sort();
   const stacks = [...new Set(data.map(stackKey))].sort();
   const colors = palette();
-  const value = (r: UsageRow) => (metric === 'tokens' ? r.input + r.cacheRead + r.cacheWrite + r.output : r.costUsd ?? 0);
+  const value = (r: UsageRecord) => (metric === 'tokens' ? r.input + r.cacheRead + r.cacheWrite + r.output : r.costUsd ?? 0);
   const datasets = stacks.map((s, i) => ({
     label: s,
     backgroundColor: colors[i % colors.length],
@@ -71,9 +73,9 @@ function renderChart(canvas: HTMLCanvasElement): void {
 }
 
 function renderTable(): HTMLTableElement {
-  const head = el('tr', {}, ...['', 'Requests', 'Input', 'Output', 'Cache read', 'Cache write', 'Cost'].map(h => el('th', {}, h)));
-  const body = groupUsage(visibleRows(), grouping).map(g => el('tr', {},
-    el('td', {}, g.key), el('td', {}, String(g.requests)), el('td', {}, fmtTokens(g.input)), el('td', {}, fmtTokens(g.output)),
+  const head = el('tr', {}, ...['', 'Responses', 'Input', 'Output', 'Cache read', 'Cache write', 'Cost'].map(h => el('th', {}, h)));
+  const body = aggregateUsage(visibleRows(), grouping).map(g => el('tr', {},
+    el('td', {}, g.key), el('td', {}, String(g.responses)), el('td', {}, fmtTokens(g.input)), el('td', {}, fmtTokens(g.output)),
     el('td', {}, fmtTokens(g.cacheRead)), el('td', {}, fmtTokens(g.cacheWrite)), el('td', { title: g.costPartial ? 'Some responses had no known price' : '' }, fmtCost(g.costUsd, g.costPartial && g.costUsd !== null))));
   return el('table', { id: 'usage-table' }, el('thead', {}, head), el('tbody', {}, ...body));
 }
@@ -110,7 +112,7 @@ function render(): void {
 window.addEventListener('message', e => {
   const msg = parseUsageHostMessage(e.data);
   if (!msg) { console.warn('Tack usage: ignored an invalid message'); return; }
-  rows = msg.rows;
+  rows = msg.records;
   workspace = msg.workspace;
   render();
 });

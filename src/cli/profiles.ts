@@ -1,0 +1,195 @@
+/**
+ * Profiles in the CLI: loading the three layers (built-ins, `tack.profiles` from the config file,
+ * `<cwd>/.tack/profiles.jsonc`), the `tack profiles` command, and the per-turn hooks `tack run --profile` uses.
+ * Formatting and file access only; the rules live in core.
+ */
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import * as path from 'node:path';
+import {
+  budgetStopError, checkAllowedProvider, checkBudget, chooseOllamaNumCtx, composeSystemPrompt, formatDiagnostic,
+  instructionFiles, loadPrompt, modelForTurn, probeOllama, systemPromptSource,
+  profileSettingsFromObject, ProfileStore, requestOptionsFor, serverKindOf, settingsWithProfileProviders, totalTokens,
+  withoutWorkspaceKeys, workspaceProviderIds, WORKSPACE_PROFILES_PATH,
+  type KeySource, type PriceLookup, type ProfileState, type ResolvedProfile, type TackSettings, type TurnOptions,
+} from '../core/index';
+import { configPath } from './config';
+import type { Writer } from './output';
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** How a path is shown in diagnostics: relative to where the command runs when inside it, else absolute. */
+function shown(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+async function builtinPromptNames(promptsDir: string): Promise<string[] | undefined> {
+  try {
+    return (await readdir(promptsDir)).filter(f => f.endsWith('.md')).map(f => f.slice(0, -3)).sort();
+  } catch {
+    return undefined; // prompts/ not found (an unusual layout): prompt names are then not checked
+  }
+}
+
+export interface CliProfiles {
+  state: ProfileState;
+  /** The raw settings object's issue-4 part (`tack.ollama.*`). */
+  ollama: ReturnType<typeof profileSettingsFromObject>['ollama'];
+}
+
+/** Reads the layers for `cwd`. Throws only when a file exists but cannot be read (permissions): the caller reports it. */
+export async function loadCliProfiles(cwd: string, env: NodeJS.ProcessEnv, settings: TackSettings, trusted: boolean, promptsDir: string): Promise<CliProfiles> {
+  const store = new ProfileStore({
+    userProviderIds: Object.keys(settings.providers),
+    trusted,
+    builtinPrompts: await builtinPromptNames(promptsDir),
+  }, shown(path.join(cwd, WORKSPACE_PROFILES_PATH)));
+  const cfgFile = configPath(env);
+  const cfgText = await readIfExists(cfgFile);
+  let ollama = profileSettingsFromObject({}).ollama;
+  if (cfgText !== undefined) {
+    store.updateUser({ text: cfgText, file: shown(cfgFile) });
+    try { ollama = profileSettingsFromObject(JSON.parse(cfgText)).ollama; } catch { /* loadSettings reports invalid JSON */ }
+  }
+  const state = store.update(await readIfExists(path.join(cwd, WORKSPACE_PROFILES_PATH)));
+  return { state, ollama };
+}
+
+/** Prints diagnostics as `file:line:col: severity: message`, then the untrusted-provider hint where it applies. */
+export function printDiagnostics(state: ProfileState, w: Writer, trusted: boolean): void {
+  for (const d of state.diagnostics) w.err(`${formatDiagnostic(d)}\n`);
+  if (!trusted && state.diagnostics.some(d => d.source === 'workspace' && /ignored until you trust/.test(d.message))) {
+    w.err('tack: pass --trust (or set TACK_TRUST=1) to use the providers this folder defines.\n');
+  }
+  if (state.notice) w.err(`tack: ${state.notice}\n`);
+}
+
+function summary(p: ResolvedProfile): string {
+  const parts: string[] = [];
+  if (p.model) parts.push(`model ${p.model}`);
+  if (p.numCtx) parts.push(`num_ctx ${p.numCtx}`);
+  if (p.restricted) parts.push('restricted (untrusted folder)');
+  else {
+    const denied = Object.entries(p.tools).filter(([, v]) => v === 'deny').map(([k]) => k);
+    if (denied.length) parts.push(`denied: ${denied.join(', ')}`);
+  }
+  if (p.allowedProviders) parts.push(`providers: ${p.allowedProviders.join(', ')}`);
+  if (p.budget?.sessionUsd !== undefined) parts.push(`budget $${p.budget.sessionUsd}`);
+  return parts.join(' · ');
+}
+
+/** `tack profiles`: exit 1 with the diagnostics when a profile file has errors, else the resolved list. */
+export async function profilesCommand(opts: { json: boolean; cwd?: string; trust: boolean }, w: Writer, env: NodeJS.ProcessEnv, settings: TackSettings, promptsDir: string): Promise<number> {
+  const cwd = path.resolve(opts.cwd ?? '.');
+  const { state } = await loadCliProfiles(cwd, env, settings, opts.trust, promptsDir);
+  printDiagnostics(state, w, opts.trust);
+  if (!state.valid) return 1;
+  const r = state.resolved;
+  if (!opts.trust && !opts.json) {
+    w.err('tack: untrusted folder: workspace providers are ignored and edit, write and bash are denied; pass --trust (or TACK_TRUST=1) to lift this.\n');
+  }
+  for (const name of r.names) {
+    const p = r.profiles[name];
+    if (opts.json) {
+      w.out(JSON.stringify({ ...p, default: name === r.defaultProfile }) + '\n');
+    } else {
+      const from = p.chain.length > 1 ? `${p.source}, extends ${p.chain.slice(1).join(' → ')}` : p.source;
+      w.out(`${name === r.defaultProfile ? '*' : ' '} ${name}  (${from})${p.description ? `  ${p.description}` : ''}\n`);
+      const s = summary(p);
+      if (s) w.out(`    ${s}\n`);
+    }
+  }
+  return 0;
+}
+
+export interface ProfileRun {
+  profile: ResolvedProfile;
+  settings: TackSettings;
+  keys: KeySource;
+  modelRef: string;
+  turn: TurnOptions;
+}
+
+/**
+ * Everything `tack run` needs from the active profile: the model, settings with the profile providers, a key
+ * source that gives workspace providers nothing, and the turn hooks (policy, options, price).
+ */
+export function profileRun(loaded: CliProfiles, profileName: string | undefined, explicitModel: string | undefined, settings: TackSettings, keys: KeySource, prices: PriceLookup, w: Writer): ProfileRun | { error: string } {
+  const r = loaded.state.resolved;
+  const name = profileName ?? r.defaultProfile;
+  const profile = r.profiles[name];
+  if (!profile) return { error: `Unknown profile "${name}". Profiles: ${r.names.join(', ')} (see tack profiles).` };
+  const withProviders = settingsWithProfileProviders(settings, r);
+  return {
+    profile,
+    settings: withProviders,
+    keys: withoutWorkspaceKeys(keys, workspaceProviderIds(r)),
+    modelRef: modelForTurn(explicitModel, profile, settings),
+    turn: {
+      check: (target, totals) => checkAllowedProvider(profile, target.endpoint.id)
+        ?? budgetStopError(checkBudget({ costUsd: totals.costUsd, tokens: totalTokens(totals) }, profile)),
+      options: async target => {
+        let numCtx: number | undefined;
+        if (serverKindOf(target.endpoint.id, target.endpoint.baseUrl, target.endpoint.type) === 'ollama') {
+          const explicit = profile.numCtx ?? loaded.ollama.numCtx;
+          const probe = explicit === undefined
+            ? await probeOllama({ providerId: target.endpoint.id, baseUrl: target.endpoint.baseUrl, modelId: target.modelId }, { timeoutMs: withProviders.network.connectTimeoutMs })
+            : undefined;
+          const choice = chooseOllamaNumCtx({
+            profileNumCtx: profile.numCtx, settingNumCtx: loaded.ollama.numCtx,
+            modelContextLength: probe?.contextWindow, modelfileNumCtx: probe?.numCtx, maxNumCtx: loaded.ollama.maxNumCtx,
+          });
+          if (choice.warning) w.err(`tack: ${choice.warning}\n`);
+          numCtx = choice.numCtx;
+        }
+        return requestOptionsFor(profile, target.endpoint.id, numCtx);
+      },
+      price: target => prices(target.endpoint.id, target.modelId),
+    },
+  };
+}
+
+/**
+ * Reads a workspace file for the prompt, refusing anything whose real path leaves the workspace (a symlinked
+ * AGENTS.md pointing at ~/.ssh would otherwise be sent to the model). Undefined when the file does not exist.
+ */
+async function readInside(root: string, rel: string): Promise<string | undefined> {
+  let real: string;
+  try {
+    real = await realpath(path.join(root, rel));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const realRoot = await realpath(root);
+  const inside = path.relative(realRoot, real);
+  if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) throw new Error(`${rel} resolves outside the workspace`);
+  return readFile(real, 'utf8');
+}
+
+/** The profile's system prompt with its instruction files, as one string. Throws with a message a person can act on. */
+export async function systemPromptFor(profile: ResolvedProfile, cwd: string, promptsDir: string, w: Writer): Promise<string> {
+  const source = systemPromptSource(profile);
+  let base: string;
+  if (source.kind === 'builtin') {
+    base = await loadPrompt(promptsDir, source.name);
+  } else {
+    const text = await readInside(cwd, source.path);
+    if (text === undefined) throw new Error(`the system prompt file ${source.path} of profile "${profile.name}" does not exist`);
+    base = text;
+  }
+  const found: Array<{ path: string; text: string }> = [];
+  for (const f of instructionFiles(profile)) {
+    const text = await readInside(cwd, f.path).catch((err: Error) => { w.err(`tack: instruction file skipped: ${err.message}\n`); return undefined; });
+    if (text !== undefined) found.push({ path: f.path, text });
+    else if (!f.optional) w.err(`tack: instruction file ${f.path} of profile "${profile.name}" does not exist.\n`);
+  }
+  return composeSystemPrompt(base, found);
+}
