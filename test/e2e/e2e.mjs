@@ -19,10 +19,14 @@ const { values: opt } = parseArgs({
   options: {
     url: { type: 'string' },
     fake: { type: 'string' },
+    anthropic: { type: 'string' },
+    ollama: { type: 'string' },
+    'profiles-url': { type: 'string' },
+    'profiles-ws': { type: 'string' },
     out: { type: 'string', default: path.join(root, '.cache/run/e2e') },
   },
 });
-for (const k of ['url', 'fake']) {
+for (const k of ['url', 'fake', 'anthropic', 'ollama', 'profiles-url', 'profiles-ws']) {
   if (!opt[k]) { console.error(`e2e.mjs: --${k} is required`); process.exit(2); }
 }
 
@@ -69,12 +73,13 @@ async function step(name, fn, { required = false } = {}) {
 }
 
 // Switches the model the way a user does: click the status bar entry, type into Tack: Switch Model, Enter.
-async function switchModel(page, status, model) {
+async function switchModel(page, status, model, provider) {
   await status.click();
   const quickInput = page.locator('.quick-input-widget input');
   await quickInput.waitFor({ timeout: 10_000 });
   // The list fills in once every endpoint answered /v1/models.
-  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${model}$`) }) });
+  let row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${model}$`) }) });
+  if (provider) row = row.filter({ hasText: provider });
   await quickInput.fill(model);
   await row.first().waitFor({ timeout: 20_000 }).catch(async () => {
     const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
@@ -82,12 +87,12 @@ async function switchModel(page, status, model) {
   });
   await row.first().click();
   let text = '';
-  await until(async () => (text = await status.innerText()).includes(model), 10_000,
+  await until(async () => (text = await status.innerText()).includes(model) && (!provider || text.includes(provider)), 10_000,
     () => `after choosing "${model}" the status bar still shows ${JSON.stringify(text)}`);
 }
 
-async function fakeServerLog() {
-  const res = await fetch(new URL('/_log', opt.fake));
+async function fakeServerLog(base = opt.fake) {
+  const res = await fetch(new URL('/_log', base));
   check(res.ok, `GET /_log answered ${res.status}`);
   return res.json();
 }
@@ -116,6 +121,18 @@ try {
     .frameLocator(`iframe.webview[src*="extensionId=${EXT_ID}"]`)
     .frameLocator('iframe#active-frame');
   const input = webview.locator('#input');
+  // Opens the Tack view unless it is already showing (a click on an open container would close it).
+  const ensureTackView = async () => {
+    const visible = await page.locator('.sidebar .composite.title', { hasText: 'Tack' }).isVisible().catch(() => false);
+    if (!visible) await page.locator('.activitybar a.action-label[aria-label="Tack"]').click({ timeout: 30_000 });
+    await input.waitFor({ timeout: 30_000 });
+  };
+  // Waits for the reply quoting `text` to be complete (its token counts shown).
+  const replyDone = async text => {
+    const reply = webview.locator('#messages .msg.assistant', { has: webview.locator('.body', { hasText: text }) }).first();
+    await reply.waitFor({ timeout: 30_000 });
+    await reply.locator('.meta', { hasText: ' out' }).waitFor({ timeout: 15_000 });
+  };
 
   await step('a. workbench loads', async () => {
     await page.goto(opt.url);
@@ -234,12 +251,135 @@ try {
   await step('h. after a reload the workspace remembers the chosen model', async () => {
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    if (await page.locator(`iframe.webview[src*="extensionId=${EXT_ID}"]`).count() === 0) {
-      await page.locator('.activitybar a.action-label[aria-label="Tack"]').click({ timeout: 30_000 });
-    }
+    await page.locator('.activitybar a.action-label[aria-label="Tack"]').waitFor({ timeout: 30_000 });
+    await ensureTackView();
     let text = '';
     await until(async () => (text = (await status.innerText()).trim()).includes('reason'), 30_000,
       () => `after a reload the status bar shows ${JSON.stringify(text)}, expected the chosen model "reason"`);
+  });
+
+  await step('i. Switch Model lists two servers of different dialects; the conversation moves between them', async () => {
+    await status.click();
+    const quickInput = page.locator('.quick-input-widget input');
+    await quickInput.waitFor({ timeout: 10_000 });
+    await quickInput.fill('echo');
+    const rows = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: /^echo$/ }) });
+    await until(async () => {
+      const texts = await rows.allInnerTexts();
+      return texts.some(t => t.includes('Local Anthropic server')) && texts.some(t => t.includes('Local test server'));
+    }, 20_000, () => 'Switch Model does not list "echo" from both the Anthropic and the OpenAI-compatible server');
+    await page.keyboard.press('Escape');
+    await ensureTackView();
+    // The reload in h started a new conversation: give it a turn on the OpenAI-compatible server first.
+    await switchModel(page, status, 'echo', 'Local test server');
+    await input.click();
+    await input.fill('');
+    await input.pressSequentially('first on openai');
+    await input.press('Enter');
+    await replyDone('first on openai');
+    const before = (await fakeServerLog(opt.anthropic)).length;
+    await switchModel(page, status, 'echo', 'Local Anthropic server');
+    await input.click();
+    await input.fill('');
+    await input.pressSequentially('now from anthropic');
+    await input.press('Enter');
+    await replyDone('now from anthropic');
+    const log = await fakeServerLog(opt.anthropic);
+    check(log.length === before + 1, `the Anthropic server got ${log.length - before} requests, expected 1`);
+    const sent = log.at(-1).messages;
+    const firstUser = sent.find(m => m.role === 'user');
+    const firstText = typeof firstUser.content === 'string' ? firstUser.content : firstUser.content.map(c => c.text ?? '').join('');
+    check(firstText.includes('first on openai'), `the Anthropic request did not carry the earlier conversation: ${JSON.stringify(sent).slice(0, 300)}`);
+    const openaiBefore = (await fakeServerLog()).length;
+    await switchModel(page, status, 'echo', 'Local test server');
+    await input.fill('');
+    await input.pressSequentially('back to openai');
+    await input.press('Enter');
+    await replyDone('back to openai');
+    const openaiLog = await fakeServerLog();
+    check(openaiLog.length === openaiBefore + 1, 'the OpenAI-compatible server did not get the next message');
+    const roles = openaiLog.at(-1).messages.map(m => m.role);
+    check(roles.filter(r => r === 'assistant').length >= 2, `the request after switching back lacks the history: ${roles.join(',')}`);
+  });
+  await page.screenshot({ path: path.join(opt.out, 'e2e-dialects.png') }).catch(() => {});
+
+  // Issue 4: a workspace whose .tack/profiles.jsonc picks a model on the local Ollama server.
+  const profileItem = page.locator(`[id="${EXT_ID}.tack.profile"]`);
+  const quantItem = page.locator(`[id="${EXT_ID}.tack.quantization"]`);
+  const usageItem = page.locator(`[id="${EXT_ID}.tack.usage"]`);
+  await step('j. a workspace profile: the status bar shows profile, model, provider and the quantization from /api/show', async () => {
+    await page.goto(opt['profiles-url']);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.activitybar a.action-label[aria-label="Tack"]').waitFor({ timeout: 30_000 });
+    await ensureTackView();
+    let texts = [];
+    await until(async () => {
+      texts = await Promise.all([profileItem, status, quantItem].map(l => l.innerText().catch(() => '')));
+      return texts[0].includes('local-ollama') && texts[1].includes('echo') && texts[1].includes('Test Ollama') && texts[2].includes('Q4_K_M');
+    }, 30_000, () => `status bar shows ${JSON.stringify(texts)}, expected local-ollama, "echo · Test Ollama" and Q4_K_M`);
+    log(`     status bar: ${JSON.stringify(texts)}`);
+  });
+
+  await step('k. after a reply the session tokens in the status bar equal what the server reported', async () => {
+    await input.click();
+    await input.pressSequentially('count my tokens');
+    await input.press('Enter');
+    await replyDone('count my tokens');
+    const chat = (await fakeServerLog(opt.ollama)).filter(e => e.path === '/api/chat');
+    const u = chat.at(-1)?.usage;
+    check(u, 'the Ollama server logged no chat request with usage');
+    check(typeof chat.at(-1).options?.num_ctx === 'number', `Tack did not send options.num_ctx to Ollama: ${JSON.stringify(chat.at(-1).options)}`);
+    const expected = u.prompt_tokens + u.completion_tokens;
+    let text = '';
+    await until(async () => (text = (await usageItem.innerText()).trim()).includes(`${expected} tok`), 15_000,
+      () => `usage item shows ${JSON.stringify(text)}, expected ${expected} tok (${u.prompt_tokens} in + ${u.completion_tokens} out)`);
+    log(`     usage: ${JSON.stringify(text)}, num_ctx ${chat.at(-1).options.num_ctx}`);
+  });
+  await page.screenshot({ path: path.join(opt.out, 'e2e-profile.png') }).catch(() => {});
+
+  await step('l. Switch Profile from the status bar changes the model of the next request', async () => {
+    await profileItem.click();
+    const quickInput = page.locator('.quick-input-widget input');
+    await quickInput.waitFor({ timeout: 10_000 });
+    await quickInput.fill('anthropic-profile');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'anthropic-profile' }).first().click({ timeout: 10_000 });
+    let text = '';
+    await until(async () => (text = await status.innerText()).includes('reason · Local Anthropic server'), 15_000,
+      () => `after switching profile the model item shows ${JSON.stringify(text)}`);
+    const ollamaBefore = (await fakeServerLog(opt.ollama)).filter(e => e.path === '/api/chat').length;
+    const before = (await fakeServerLog(opt.anthropic)).length;
+    await input.click();
+    await input.fill('');
+    await input.pressSequentially('which model now');
+    await input.press('Enter');
+    await replyDone('which model now');
+    const log2 = await fakeServerLog(opt.anthropic);
+    check(log2.length === before + 1 && log2.at(-1).model === 'reason', `the Anthropic server did not get the request for "reason": ${JSON.stringify(log2.at(-1)?.model)}`);
+    check((await fakeServerLog(opt.ollama)).filter(e => e.path === '/api/chat').length === ollamaBefore, 'the Ollama server still got a chat request');
+  });
+
+  await step('m. an invalid profiles file shows a diagnostic; the panel says so and keeps working', async () => {
+    const file = path.join(opt['profiles-ws'], '.tack', 'profiles.jsonc');
+    const good = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, good.replace('"expectQuantization": "q4_k_m"', '"expectQuantization": "q4_k_m", "temperature": "hot"'));
+    const notice = webview.locator('#notices .notice', { hasText: 'profiles.jsonc' });
+    await notice.first().waitFor({ timeout: 20_000 }).catch(() => { throw new StepError('the panel shows no notice about the invalid profiles file'); });
+    await page.keyboard.press('Control+Shift+M');
+    const marker = page.locator('.markers-panel .monaco-list-row', { hasText: /temperature|number/ });
+    await marker.first().waitFor({ timeout: 15_000 }).catch(async () => {
+      const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts().catch(() => []);
+      throw new StepError(`the Problems panel shows no diagnostic for the bad value; rows: ${JSON.stringify(rows).slice(0, 300)}`);
+    });
+    const markerText = await marker.first().innerText();
+    check(/\[Ln 8, Col \d+\]|8:\d+|Ln 8/.test(markerText), `the diagnostic does not point at line 8: ${JSON.stringify(markerText)}`);
+    await page.screenshot({ path: path.join(opt.out, 'e2e-invalid-profile.png') }).catch(() => {});
+    await input.click();
+    await input.fill('');
+    await input.pressSequentially('still working');
+    await input.press('Enter');
+    await replyDone('still working');
+    fs.writeFileSync(file, good);
+    await notice.first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => { throw new StepError('the notice stayed after the file was fixed'); });
   });
 } catch (e) {
   log('harness error:', e?.stack ?? e);

@@ -16,9 +16,10 @@ export TACK_TEST_RESULTS="${TACK_TEST_RESULTS:-$R/results.json}"
 [ -f "$CS_ENTRY" ] || { echo "e2e: code-server is not installed (bash test/harness/tools.sh)"; exit 2; }
 
 kill_stale_server "$R"
-rm -rf "$R/data" "$R/ext" "$R/workspace" "$R"/*.png "$TACK_TEST_RESULTS"
+rm -rf "$R/data" "$R/ext" "$R/workspace" "$R/profiles-workspace" "$R"/*.png "$TACK_TEST_RESULTS"
 mkdir -p "$R/data" "$R/ext"
 cp -r "$ROOT/test/sample-workspace" "$R/workspace"
+cp -r "$ROOT/test/sample-workspace" "$R/profiles-workspace"
 
 cleanup() { stop_server; stop_fake_server; }
 trap cleanup EXIT
@@ -26,15 +27,33 @@ trap 'exit 130' INT TERM
 
 timed "install tack.vsix" cs --user-data-dir "$R/data" --extensions-dir "$R/ext" \
   --install-extension "$VSIX" --force >"$R/install.log" 2>&1 || { cat "$R/install.log"; exit 2; }
-timed "fake server start" start_fake_server "$R"
-echo "[e2e] fake provider server at $FAKE_BASE_URL"
-# The error case edits settings.json in the workbench's editor by typing: no auto-closing/suggestions there.
-editor_settings='{"editor.autoClosingBrackets":"never","editor.autoClosingQuotes":"never","editor.autoSurround":"never","editor.autoIndent":"none","editor.formatOnType":false,"editor.quickSuggestions":{"other":false,"comments":false,"strings":false},"editor.suggestOnTriggerCharacters":false}'
-write_settings "$R/data" "$editor_settings" "$(printf '{"tack.providers":{"local":{"type":"openai-compatible","baseUrl":"%s","label":"Local test server"}},"tack.model":"local/echo"}' "$FAKE_BASE_URL")"
+timed "anthropic server start" start_fake_server "$R" "" anthropic
+ANTHROPIC_URL="$FAKE_BASE_URL"
+timed "ollama server start" start_fake_server "$R" "" ollama
+OLLAMA_URL="$FAKE_BASE_URL"
+timed "openai server start" start_fake_server "$R" "" openai
+echo "[e2e] local provider servers: openai $FAKE_BASE_URL, anthropic $ANTHROPIC_URL, ollama $OLLAMA_URL"
+# The second workspace's profiles pick a model on the Ollama server through a workspace-defined provider.
+mkdir -p "$R/profiles-workspace/.tack"
+cat > "$R/profiles-workspace/.tack/profiles.jsonc" <<JSONC
+{
+  // Profiles of the e2e run: the default one uses a model served by the local Ollama test server.
+  "default": "local-ollama",
+  "providers": {
+    "testollama": { "type": "ollama", "baseUrl": "$OLLAMA_URL", "label": "Test Ollama" },
+  },
+  "profiles": {
+    "local-ollama": { "extends": "lean", "model": "testollama/echo", "expectQuantization": "q4_k_m" },
+    "anthropic-profile": { "extends": "lean", "model": "claude-local/reason" },
+  },
+}
+JSONC
+write_settings "$R/data" "$(printf '{"tack.providers":{"local":{"type":"openai-compatible","baseUrl":"%s","label":"Local test server"},"claude-local":{"type":"anthropic","baseUrl":"%s","label":"Local Anthropic server"}},"tack.model":"local/echo"}' "$FAKE_BASE_URL" "$ANTHROPIC_URL")"
 
 port="$(free_port)"
 timed "code-server start" start_server "$port" "$R/data" "$R/ext" "$R/workspace" "$R/server.log"
 rc=0
 timed "e2e test" node "$ROOT/test/e2e/e2e.mjs" --url "http://127.0.0.1:$port/?folder=$R/workspace" \
-  --fake "$FAKE_BASE_URL" --out "$R" || rc=$?
+  --fake "$FAKE_BASE_URL" --anthropic "$ANTHROPIC_URL" --ollama "$OLLAMA_URL" \
+  --profiles-url "http://127.0.0.1:$port/?folder=$R/profiles-workspace" --profiles-ws "$R/profiles-workspace" --out "$R" || rc=$?
 exit $rc

@@ -143,31 +143,34 @@ kill_stale_server() {
   _stop_group "$g"
 }
 
-# start_fake_server OUT_DIR [PORT] : run the fake OpenAI-compatible server (out/test/fixtures/serve.js)
-# in its own process group; sets FAKE_PID, FAKE_PGID, FAKE_BASE_URL (".../v1").
+# start_fake_server OUT_DIR [PORT] [DIALECT] : run a local provider server (out/test/fixtures/serve.js;
+# DIALECT openai (default, ".../v1"), anthropic or ollama (server root)) in its own process group;
+# sets FAKE_PID and FAKE_BASE_URL; stop_fake_server stops every one started.
+FAKE_PGIDS=()
 start_fake_server() {
-  local dir="$1" port="${2:-}" i
+  local dir="$1" port="${2:-}" dialect="${3:-openai}" i
   local serve="${TACK_FAKE_SERVER:-$ROOT/out/test/fixtures/serve.js}"
   [ -f "$serve" ] || { echo "fake server not built: $serve is missing (npm run build:tests)"; return 1; }
   mkdir -p "$dir"
-  : > "$dir/fake-server.out"
-  setsid node "$serve" ${port:+--port "$port"} >"$dir/fake-server.out" 2>"$dir/fake-server.err" &
+  local out="$dir/fake-$dialect.out" err="$dir/fake-$dialect.err"
+  : > "$out"
+  setsid node "$serve" --dialect "$dialect" ${port:+--port "$port"} >"$out" 2>"$err" &
   FAKE_PID=$!
-  FAKE_PGID="$(ps -o pgid= "$FAKE_PID" | tr -d ' ')"
+  FAKE_PGIDS+=("$(ps -o pgid= "$FAKE_PID" | tr -d ' ')")
   FAKE_BASE_URL=
   for i in $(seq 1 100); do
-    FAKE_BASE_URL="$(head -n 1 "$dir/fake-server.out" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{process.stdout.write(JSON.parse(s).baseUrl||"")}catch{}})')"
+    FAKE_BASE_URL="$(head -n 1 "$out" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{process.stdout.write(JSON.parse(s).baseUrl||"")}catch{}})')"
     [ -n "$FAKE_BASE_URL" ] && return 0
     kill -0 "$FAKE_PID" 2>/dev/null || break
     sleep 0.1
   done
-  echo "fake server did not start; stderr:"; cat "$dir/fake-server.err"
+  echo "fake $dialect server did not start; stderr:"; cat "$err"
   stop_fake_server
   return 1
 }
 
 stop_fake_server() {
-  [ -n "${FAKE_PGID:-}" ] || return 0
-  _stop_group "$FAKE_PGID"
-  FAKE_PGID=
+  local g
+  for g in "${FAKE_PGIDS[@]}"; do _stop_group "$g"; done
+  FAKE_PGIDS=()
 }

@@ -68,7 +68,7 @@ if [ "$mode" = desktop ]; then
   echo "Tack is running in desktop VS Code (loaded from source, profile $data)."
   echo "The demo model server keeps answering at $FAKE_BASE_URL until you press Ctrl+C here."
   while kill -0 "$FAKE_PID" 2>/dev/null; do sleep 1; done
-  echo "[start] the demo server exited"; cat "$S/fake-server.err"
+  echo "[start] the demo server exited"; cat "$S/fake-openai.err"
   exit 1
 fi
 
