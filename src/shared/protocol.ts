@@ -28,6 +28,8 @@ export const ModelInfoSchema = z.object({
   /** e.g. `qwen3:8b · Ollama`, or a hint such as `Choose a model` when none is configured. */
   label: z.string(),
   ref: z.string().nullable(),
+  /** The session so far, e.g. `lean · 1.2k tok · $0.0031`. */
+  session: z.string().optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfoSchema>;
 

@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import {
-  addToTotals, catalogPrice, checkBudget, checkExpectedQuantization, effectiveContextWindow, emptyTotals, lookupModel,
-  nodeWorkspaceReader, prepareProfileTurn, providerDeclaredQuantization, resolveTarget, systemPromptFor, totalTokens,
+  addToTotals, catalogPrice, checkBudget, chooseOllamaNumCtx, checkExpectedQuantization, effectiveContextWindow, emptyTotals, lookupModel,
+  nodeWorkspaceReader, prepareProfileTurn, providerDeclaredQuantization, resolveTarget, serverKindOf, systemPromptFor, totalTokens,
   usageRecord, UsageLog, type KeySource, type Logger, type ProbeResult, type SessionTotals, type StreamEvent, type TurnSetup,
 } from '../core/index';
 import type { HostToWebview, ModelInfo } from '../shared/protocol';
@@ -15,7 +15,7 @@ import type { ModelChoice } from './model-choice';
 import type { ModelFacts } from './model-facts';
 import type { ProfilesHost } from './profiles-host';
 import { readProfileSettings, readSettings } from './settings';
-import { describeModel, type StatusBar } from './status-bar';
+import { describeModel, formatCost, formatTokens, type StatusBar } from './status-bar';
 
 type Notice = Extract<HostToWebview, { type: 'notices' }>['items'][number];
 
@@ -139,7 +139,12 @@ export class TackHost {
       }
     }
     const quantizationCheck = checkExpectedQuantization(s.profile.expectQuantization, this.facts?.quantization, s.profile.name);
-    const window = effectiveContextWindow(this.facts, target ? lookupModel(target.endpoint.id, target.modelId) : undefined, undefined);
+    // Ollama gets the num_ctx Tack sends; that, not the model's maximum, is the window the request really has.
+    const ollama = readProfileSettings().ollama;
+    const sentNumCtx = target && serverKindOf(target.endpoint.id, target.endpoint.baseUrl, target.endpoint.type) === 'ollama'
+      ? chooseOllamaNumCtx({ profileNumCtx: s.profile.numCtx, settingNumCtx: ollama.numCtx, modelContextLength: this.facts?.contextWindow, modelfileNumCtx: this.facts?.numCtx, maxNumCtx: ollama.maxNumCtx }).numCtx
+      : undefined;
+    const window = effectiveContextWindow(this.facts, target ? lookupModel(target.endpoint.id, target.modelId) : undefined, sentNumCtx);
     const budget = checkBudget(this.budgetTotals(), s.profile);
     this.d.status.update({
       profile: s.profile,
@@ -158,6 +163,7 @@ export class TackHost {
     if (quantizationCheck.status === 'mismatch' || quantizationCheck.status === 'unknown') notices.push({ level: 'warning', text: quantizationCheck.message });
     if (budget.level !== 'ok' && budget.message) notices.push({ level: budget.level === 'stop' ? 'error' : 'warning', text: budget.message });
     this.d.post({ type: 'notices', items: notices });
-    this.d.post({ type: 'model', model: this.modelInfo() });
+    const tokens = totalTokens(this.totals);
+    this.d.post({ type: 'model', model: { ...this.modelInfo(), session: `${s.profile.name} · ${formatTokens(tokens)} tok · ${formatCost(this.totals.costUsd, this.totals.costPartial)}` } });
   }
 }

@@ -23,6 +23,7 @@ export class Composer {
   private readonly sendButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
   private readonly modelLabel: HTMLButtonElement;
+  private readonly sessionLabel: HTMLSpanElement;
   private readonly status: HTMLDivElement;
   private busy = false;
 
@@ -56,7 +57,10 @@ export class Composer {
     bar.className = 'composer-bar';
     const spacer = document.createElement('span');
     spacer.className = 'spacer';
-    bar.append(this.modelLabel, spacer, this.stopButton, this.sendButton);
+    this.sessionLabel = document.createElement('span');
+    this.sessionLabel.id = 'session';
+    this.sessionLabel.className = 'session-label';
+    bar.append(this.modelLabel, this.sessionLabel, spacer, this.stopButton, this.sendButton);
     this.el.append(this.status, this.input, bar);
 
     this.input.addEventListener('keydown', (e) => this.onKeyDown(e));
@@ -90,6 +94,7 @@ export class Composer {
 
   setModel(model: ModelInfo): void {
     this.modelLabel.textContent = model.label;
+    this.sessionLabel.textContent = model.session ?? '';
     this.modelLabel.title = model.ref ? `${model.ref}: click to switch model` : 'Click to choose a model';
   }
 

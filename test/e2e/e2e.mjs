@@ -381,6 +381,25 @@ try {
     fs.writeFileSync(file, good);
     await notice.first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => { throw new StepError('the notice stayed after the file was fixed'); });
   });
+
+  await step('n. Show Usage opens a chart of tokens and cost per day and per model', async () => {
+    await page.locator('.sidebar .actions-container a.action-label[aria-label="Show Usage"]').first().click({ timeout: 10_000 });
+    let usage;
+    await until(async () => {
+      for (const f of page.frames()) {
+        if (await f.locator('#usage-table').count().catch(() => 0)) { usage = f; return true; }
+      }
+      return false;
+    }, 30_000, () => 'no usage webview with #usage-table appeared');
+    await usage.locator('#usage-chart').waitFor({ timeout: 10_000 });
+    await usage.locator('#group-by').selectOption('model');
+    let rows = [];
+    await until(async () => {
+      rows = await usage.locator('#usage-table tbody tr').allInnerTexts();
+      return rows.some(r => r.includes('testollama/echo')) && rows.some(r => r.includes('claude-local/reason'));
+    }, 10_000, () => `the usage table lacks the models used: ${JSON.stringify(rows).slice(0, 400)}`);
+    await page.screenshot({ path: path.join(opt.out, 'e2e-usage.png') }).catch(() => {});
+  });
 } catch (e) {
   log('harness error:', e?.stack ?? e);
   steps.push({ name: 'harness', ok: false, ms: 0, error: String(e) });
