@@ -52,8 +52,11 @@ export type StreamEvent =
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; argsDelta: string }
   | { type: 'tool_call_end'; index: number; id: string; name: string; args: string }
-  /** `costSource` says where `usage.costUsd` came from: the provider's report, Tack's price table, or nowhere. */
-  | { type: 'usage'; usage: Usage; costSource?: 'provider' | 'price-table' | 'unknown' }
+  /**
+   * `costSource` says where `usage.costUsd` came from: the provider's report, Tack's price table, or nowhere;
+   * `servedBy` is the upstream provider that served the request, where a router reports it (OpenRouter).
+   */
+  | { type: 'usage'; usage: Usage; costSource?: 'provider' | 'price-table' | 'unknown'; servedBy?: string }
   | { type: 'retry'; attempt: number; maxAttempts: number; waitMs: number; kind: ErrorKind; message: string }
   | { type: 'done'; stopReason: StopReason }
   | ErrorEvent;

@@ -12,8 +12,8 @@ export class ModelFacts {
 
   constructor(private readonly timeoutMs: () => number) {}
 
-  private key(t: Pick<ProbeTarget, 'providerId' | 'baseUrl' | 'modelId'>): string {
-    return `${t.providerId}\u0000${t.baseUrl}\u0000${t.modelId}`;
+  private key(t: Pick<ProbeTarget, 'providerId' | 'baseUrl' | 'modelId' | 'servedBy'>): string {
+    return `${t.providerId}\u0000${t.baseUrl}\u0000${t.modelId}\u0000${t.servedBy ?? ''}`;
   }
 
   /** Cached probe; a failed probe is cached too (its result carries `error`), and retried after the TTL. */
@@ -26,8 +26,8 @@ export class ModelFacts {
     return result;
   }
 
-  forEndpoint(endpoint: Endpoint, modelId: string, declared?: string): Promise<ProbeResult> {
-    return this.probe({ providerId: endpoint.id, baseUrl: endpoint.baseUrl, modelId, type: endpoint.type, ...(declared ? { declared } : {}) });
+  forEndpoint(endpoint: Endpoint, modelId: string, declared?: string, servedBy?: string): Promise<ProbeResult> {
+    return this.probe({ providerId: endpoint.id, baseUrl: endpoint.baseUrl, modelId, type: endpoint.type, ...(declared ? { declared } : {}), ...(servedBy ? { servedBy } : {}) });
   }
 
   clear(): void {

@@ -36,6 +36,8 @@ export class TackHost {
   private budgetOverridden = false;
   private facts?: ProbeResult;
   private factsFor = '';
+  /** The upstream provider that served the last response of each model (OpenRouter), for its quantization. */
+  private readonly servedBy = new Map<string, string>();
   private lastSetup?: TurnSetup;
 
   constructor(private readonly d: TackHostDeps) {}
@@ -90,6 +92,10 @@ export class TackHost {
   observe(ev: StreamEvent, modelRef: string): void {
     if (ev.type !== 'usage') return;
     this.totals = addToTotals(this.totals, ev.usage);
+    if (ev.servedBy && this.servedBy.get(modelRef) !== ev.servedBy) {
+      this.servedBy.set(modelRef, ev.servedBy);
+      this.factsFor = ''; // probe again: the quantization is the serving provider's
+    }
     const slash = modelRef.indexOf('/');
     const profile = this.lastSetup?.profile.name;
     const costSource = ev.costSource ?? (ev.usage.costUsd === null ? 'unknown' : 'provider');
@@ -128,12 +134,13 @@ export class TackHost {
     const profileState = this.d.profiles.current;
     const resolved = resolveTarget(s.settings, s.modelRef);
     const target = 'target' in resolved ? resolved.target : undefined;
-    const key = target ? `${target.endpoint.id}\u0000${target.endpoint.baseUrl}\u0000${target.modelId}` : '';
+    const servedBy = target ? this.servedBy.get(target.modelRef) : undefined;
+    const key = target ? `${target.endpoint.id}\u0000${target.endpoint.baseUrl}\u0000${target.modelId}\u0000${servedBy ?? ''}` : '';
     if (key !== this.factsFor) {
       this.factsFor = key;
       this.facts = undefined;
       if (target) {
-        void this.d.facts.forEndpoint(target.endpoint, target.modelId, providerDeclaredQuantization(s.settings, target.endpoint.id)).then(r => {
+        void this.d.facts.forEndpoint(target.endpoint, target.modelId, providerDeclaredQuantization(s.settings, target.endpoint.id), servedBy).then(r => {
           if (this.factsFor === key) { this.facts = r; this.refresh(); }
         });
       }

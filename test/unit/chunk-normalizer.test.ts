@@ -40,3 +40,14 @@ test('empty deltas and chunks without choices produce nothing', () => {
   n.push({}, out);
   assert.deepEqual(out, []);
 });
+
+test('the upstream provider OpenRouter names in its chunks rides on the usage event', () => {
+  const n = new ChatChunkNormalizer();
+  const out: StreamEvent[] = [];
+  n.push({ provider: 'DeepInfra', choices: [{ index: 0, delta: { content: 'hi' } }] }, out);
+  n.push({ provider: 'DeepInfra', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1, cost: 0.00001 } }, out);
+  n.finish(out);
+  const usage = out.find(e => e.type === 'usage');
+  assert.equal(usage?.type === 'usage' && usage.servedBy, 'DeepInfra');
+  assert.equal(usage?.type === 'usage' && usage.usage.costUsd, 0.00001);
+});

@@ -150,7 +150,7 @@ export class ChatSession {
     for await (const raw of stream) {
       // A provider that reported no cost gets the price table's (never an invented one: unknown stays null).
       const ev: StreamEvent = raw.type === 'usage'
-        ? (raw.usage.costUsd === null && price ? { type: 'usage', ...priceUsage(raw.usage, price) } : { type: 'usage', usage: raw.usage, costSource: raw.usage.costUsd === null ? 'unknown' : 'provider' })
+        ? (raw.usage.costUsd === null && price ? { ...raw, ...priceUsage(raw.usage, price) } : { ...raw, costSource: raw.usage.costUsd === null ? 'unknown' : 'provider' })
         : raw;
       switch (ev.type) {
         case 'text': answer.text += ev.delta; break;

@@ -59,12 +59,15 @@ export class ChatChunkNormalizer {
   private readonly calls: PendingToolCall[] = [];
   private readonly slot = new Map<number, PendingToolCall>();
   private usage: Usage | undefined;
+  /** OpenRouter names the upstream provider that served the request in each chunk's `provider` field. */
+  private servedBy: string | undefined;
   finishReason: unknown;
   sawChunk = false;
 
   push(chunk: any, out: StreamEvent[]): void {
     this.sawChunk = true;
     if (chunk.usage) this.usage = usageFromChunk(chunk.usage);
+    if (typeof chunk.provider === 'string' && chunk.provider) this.servedBy = chunk.provider;
     const choice = chunk.choices?.[0];
     if (!choice) return;
     const d = choice.delta;
@@ -116,7 +119,7 @@ export class ChatChunkNormalizer {
     const started = this.calls.filter(c => c.started);
     if (!this.finishReason && started.some(c => !isJson(c.args))) return false;
     for (const c of started) out.push({ type: 'tool_call_end', index: c.index, id: c.id, name: c.name, args: c.args });
-    if (this.usage) out.push({ type: 'usage', usage: this.usage });
+    if (this.usage) out.push({ type: 'usage', usage: this.usage, ...(this.servedBy ? { servedBy: this.servedBy } : {}) });
     const stop = mapStop(this.finishReason);
     out.push({ type: 'done', stopReason: stop === 'unknown' && started.length > 0 ? 'tool_calls' : stop });
     return true;
