@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ChatSession, checkBudget, resolveTarget, totalTokens,
+  ChatSession, checkBudget, nodeWorkspaceReader, prepareProfileTurn, resolveTarget, systemPromptFor, totalTokens,
   type Logger, type PriceLookup, type StreamEvent,
 } from '../core/index';
 import { catalogPrice } from '../core/models/catalog';
@@ -11,7 +11,7 @@ import { parseCommand, USAGE } from './args';
 import { envKeys, loadSettings } from './config';
 import { modelsCommand } from './models';
 import { TextPrinter, toJsonEvent, totalsOf, type JsonEvent, type Writer } from './output';
-import { loadCliProfiles, printDiagnostics, profileRun, profilesCommand, systemPromptFor } from './profiles';
+import { loadCliProfiles, printDiagnostics, profilesCommand } from './profiles';
 
 const VERSION = '0.1.0';
 /** `dist/cli.js` → `<package root>/prompts`. */
@@ -59,14 +59,17 @@ async function run({ prompt, json, model, cwd, profile: profileName, trust }: Ru
   }
   // An invalid profile file does not stop the run: the last valid profiles (the built-ins here) are used, and said so.
   printDiagnostics(profiles.state, writer, trust);
-  const prepared = profileRun(profiles, profileName, model, loaded.settings, envKeys(process.env), prices, writer);
+  const prepared = prepareProfileTurn({
+    state: profiles.state, profileName, explicitModel: model, settings: loaded.settings, ollama: profiles.ollama,
+    keys: envKeys(process.env), prices, warn: m => writer.err(`tack: ${m}\n`),
+  });
   if ('error' in prepared) return fail('config', prepared.error);
   const { settings, profile } = prepared;
   const resolved = resolveTarget(settings, prepared.modelRef);
   if ('error' in resolved) return fail('config', resolved.error.message);
 
   const workspace = process.cwd();
-  const session = new ChatSession({ keys: prepared.keys, log: stderrLog, systemPrompt: () => systemPromptFor(profile, workspace, PROMPTS_DIR, writer) });
+  const session = new ChatSession({ keys: prepared.keys, log: stderrLog, systemPrompt: () => systemPromptFor(profile, nodeWorkspaceReader(workspace), PROMPTS_DIR, m => writer.err(`tack: ${m}\n`)) });
   const sessionEvent: SessionEvent = { type: 'session', id: randomUUID(), model: resolved.target.modelId, provider: resolved.target.endpoint.id, profile: profile.name };
   emit(sessionEvent);
 

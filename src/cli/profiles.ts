@@ -1,16 +1,13 @@
 /**
  * Profiles in the CLI: loading the three layers (built-ins, `tack.profiles` from the config file,
- * `<cwd>/.tack/profiles.jsonc`), the `tack profiles` command, and the per-turn hooks `tack run --profile` uses.
+ * `<cwd>/.tack/profiles.jsonc`), the `tack profiles` command, and the diagnostics it prints; `tack run --profile` uses core's prepareProfileTurn.
  * Formatting and file access only; the rules live in core.
  */
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  budgetStopError, checkAllowedProvider, checkBudget, chooseOllamaNumCtx, composeSystemPrompt, formatDiagnostic,
-  instructionFiles, loadPrompt, modelForTurn, probeOllama, systemPromptSource,
-  profileSettingsFromObject, ProfileStore, requestOptionsFor, serverKindOf, settingsWithProfileProviders, totalTokens,
-  withoutWorkspaceKeys, workspaceProviderIds, WORKSPACE_PROFILES_PATH,
-  type KeySource, type PriceLookup, type ProfileState, type ResolvedProfile, type TackSettings, type TurnOptions,
+  formatDiagnostic, profileSettingsFromObject, ProfileStore, WORKSPACE_PROFILES_PATH,
+  type ProfileState, type ResolvedProfile, type TackSettings,
 } from '../core/index';
 import { configPath } from './config';
 import type { Writer } from './output';
@@ -107,89 +104,4 @@ export async function profilesCommand(opts: { json: boolean; cwd?: string; trust
     }
   }
   return 0;
-}
-
-export interface ProfileRun {
-  profile: ResolvedProfile;
-  settings: TackSettings;
-  keys: KeySource;
-  modelRef: string;
-  turn: TurnOptions;
-}
-
-/**
- * Everything `tack run` needs from the active profile: the model, settings with the profile providers, a key
- * source that gives workspace providers nothing, and the turn hooks (policy, options, price).
- */
-export function profileRun(loaded: CliProfiles, profileName: string | undefined, explicitModel: string | undefined, settings: TackSettings, keys: KeySource, prices: PriceLookup, w: Writer): ProfileRun | { error: string } {
-  const r = loaded.state.resolved;
-  const name = profileName ?? r.defaultProfile;
-  const profile = r.profiles[name];
-  if (!profile) return { error: `Unknown profile "${name}". Profiles: ${r.names.join(', ')} (see tack profiles).` };
-  const withProviders = settingsWithProfileProviders(settings, r);
-  return {
-    profile,
-    settings: withProviders,
-    keys: withoutWorkspaceKeys(keys, workspaceProviderIds(r)),
-    modelRef: modelForTurn(explicitModel, profile, settings),
-    turn: {
-      check: (target, totals) => checkAllowedProvider(profile, target.endpoint.id)
-        ?? budgetStopError(checkBudget({ costUsd: totals.costUsd, tokens: totalTokens(totals) }, profile)),
-      options: async target => {
-        let numCtx: number | undefined;
-        if (serverKindOf(target.endpoint.id, target.endpoint.baseUrl, target.endpoint.type) === 'ollama') {
-          const explicit = profile.numCtx ?? loaded.ollama.numCtx;
-          const probe = explicit === undefined
-            ? await probeOllama({ providerId: target.endpoint.id, baseUrl: target.endpoint.baseUrl, modelId: target.modelId }, { timeoutMs: withProviders.network.connectTimeoutMs })
-            : undefined;
-          const choice = chooseOllamaNumCtx({
-            profileNumCtx: profile.numCtx, settingNumCtx: loaded.ollama.numCtx,
-            modelContextLength: probe?.contextWindow, modelfileNumCtx: probe?.numCtx, maxNumCtx: loaded.ollama.maxNumCtx,
-          });
-          if (choice.warning) w.err(`tack: ${choice.warning}\n`);
-          numCtx = choice.numCtx;
-        }
-        return requestOptionsFor(profile, target.endpoint.id, numCtx);
-      },
-      price: target => prices(target.endpoint.id, target.modelId),
-    },
-  };
-}
-
-/**
- * Reads a workspace file for the prompt, refusing anything whose real path leaves the workspace (a symlinked
- * AGENTS.md pointing at ~/.ssh would otherwise be sent to the model). Undefined when the file does not exist.
- */
-async function readInside(root: string, rel: string): Promise<string | undefined> {
-  let real: string;
-  try {
-    real = await realpath(path.join(root, rel));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-  const realRoot = await realpath(root);
-  const inside = path.relative(realRoot, real);
-  if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) throw new Error(`${rel} resolves outside the workspace`);
-  return readFile(real, 'utf8');
-}
-
-/** The profile's system prompt with its instruction files, as one string. Throws with a message a person can act on. */
-export async function systemPromptFor(profile: ResolvedProfile, cwd: string, promptsDir: string, w: Writer): Promise<string> {
-  const source = systemPromptSource(profile);
-  let base: string;
-  if (source.kind === 'builtin') {
-    base = await loadPrompt(promptsDir, source.name);
-  } else {
-    const text = await readInside(cwd, source.path);
-    if (text === undefined) throw new Error(`the system prompt file ${source.path} of profile "${profile.name}" does not exist`);
-    base = text;
-  }
-  const found: Array<{ path: string; text: string }> = [];
-  for (const f of instructionFiles(profile)) {
-    const text = await readInside(cwd, f.path).catch((err: Error) => { w.err(`tack: instruction file skipped: ${err.message}\n`); return undefined; });
-    if (text !== undefined) found.push({ path: f.path, text });
-    else if (!f.optional) w.err(`tack: instruction file ${f.path} of profile "${profile.name}" does not exist.\n`);
-  }
-  return composeSystemPrompt(base, found);
 }

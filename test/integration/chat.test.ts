@@ -7,16 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
 import type { TackApi } from '../../src/vscode/api';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+import { waitFor } from './support';
 
 suite('Chat', () => {
   let server: FakeServer;

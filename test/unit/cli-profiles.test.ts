@@ -2,14 +2,13 @@
 // user-level profiles, a workspace .tack/profiles.jsonc and the local OpenAI-compatible test server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
 import { startOllamaServer, type OllamaServer } from '../fixtures/ollama-server';
+import { jsonLines, runCli } from './cli-support';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 let server: FakeServer;
 let ollama: OllamaServer;
 let dir: string;
@@ -43,17 +42,8 @@ function writeWorkspace(text: string): void {
   fs.writeFileSync(path.join(ws, '.tack', 'profiles.jsonc'), text);
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise(resolve => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir, TACK_CONFIG: config, ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', d => { stdout += d; });
-    p.stderr.on('data', d => { stderr += d; });
-    p.on('close', code => resolve({ code, stdout, stderr }));
-  });
-}
-const lines = (s: string) => s.trim().split('\n').filter(Boolean).map(l => JSON.parse(l));
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(dir, config, args, env);
+const lines = jsonLines;
 
 const VALID = `// team profiles
 {

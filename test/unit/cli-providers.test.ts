@@ -2,15 +2,14 @@
 // and `tack models` with context window, price, capabilities and "needs key".
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
 import { startAnthropicServer, type AnthropicServer } from '../fixtures/anthropic-server';
 import { startOllamaServer, type OllamaServer } from '../fixtures/ollama-server';
+import { jsonLines, runCli } from './cli-support';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 let chat: FakeServer;
 let claude: AnthropicServer;
 let ollama: OllamaServer;
@@ -29,17 +28,8 @@ before(async () => {
 });
 after(async () => { await Promise.all([chat.close(), claude.close(), ollama.close()]); fs.rmSync(dir, { recursive: true, force: true }); });
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise(resolve => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir, TACK_CONFIG: path.join(dir, 'settings.json'), ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', d => { stdout += d; });
-    p.stderr.on('data', d => { stderr += d; });
-    p.on('close', code => resolve({ code, stdout, stderr }));
-  });
-}
-const lines = (s: string) => s.trim().split('\n').filter(Boolean).map(l => JSON.parse(l));
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(dir, path.join(dir, 'settings.json'), args, env);
+const lines = jsonLines;
 
 test('run works for Responses, Anthropic and native Ollama providers', async () => {
   for (const [ref, server, wirePath] of [['openai/echo', () => chat, '/v1/responses'], ['claude/echo', () => claude, '/v1/messages'], ['ollama/echo', () => ollama, '/api/chat']] as const) {

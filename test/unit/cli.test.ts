@@ -1,13 +1,12 @@
 // The `tack` CLI as a user runs it: the built dist/cli.js, a config file, a local server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
+import { jsonLines, runCli } from './cli-support';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 let server: FakeServer;
 let dir: string;
 before(async () => {
@@ -21,17 +20,8 @@ before(async () => {
 });
 after(async () => { await server.close(); fs.rmSync(dir, { recursive: true, force: true }); });
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise(resolve => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir, TACK_CONFIG: path.join(dir, 'settings.json'), ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', d => { stdout += d; });
-    p.stderr.on('data', d => { stderr += d; });
-    p.on('close', code => resolve({ code, stdout, stderr }));
-  });
-}
-const lines = (s: string) => s.trim().split('\n').map(l => JSON.parse(l));
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(dir, path.join(dir, 'settings.json'), args, env);
+const lines = jsonLines;
 
 test('run --json prints session, text, usage (as the server reported) and done', async () => {
   const r = await cli(['run', '--json', '--model', 'vllm/echo', 'hi']);
