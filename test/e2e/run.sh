@@ -55,5 +55,5 @@ timed "code-server start" start_server "$port" "$R/data" "$R/ext" "$R/workspace"
 rc=0
 timed "e2e test" node "$ROOT/test/e2e/e2e.mjs" --url "http://127.0.0.1:$port/?folder=$R/workspace" \
   --fake "$FAKE_BASE_URL" --anthropic "$ANTHROPIC_URL" --ollama "$OLLAMA_URL" \
-  --profiles-url "http://127.0.0.1:$port/?folder=$R/profiles-workspace" --profiles-ws "$R/profiles-workspace" --out "$R" || rc=$?
+  --profiles-url "http://127.0.0.1:$port/?folder=$R/profiles-workspace" --profiles-ws "$R/profiles-workspace" --data "$R/data" --out "$R" || rc=$?
 exit $rc
