@@ -18,6 +18,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly extensionUri: vscode.Uri,
     private readonly controller: () => ChatController,
     private readonly log: Logger,
+    /** Called after the webview said `ready` and got the conversation: the host posts notices and the model. */
+    private readonly onReady: () => void,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -56,6 +58,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'ready':
         this.ready = true;
         this.post(c.fullState());
+        this.onReady();
         break;
       case 'send': await c.send(msg.text); break;
       case 'stop': c.stop(); break;

@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): TackApi {
   const profiles = new ProfilesHost(context.workspaceState, builtinPrompts);
   const facts = new ModelFacts(() => Math.min(readSettings().network.connectTimeoutMs, 5000));
   const usageLog = new UsageLog(fileUsageLog(vscode.Uri.joinPath(context.globalStorageUri, 'usage.jsonl')));
-  const view = new ChatViewProvider(context.extensionUri, () => controller, logger);
+  const view = new ChatViewProvider(context.extensionUri, () => controller, logger, () => host.refresh());
   const host = new TackHost({ profiles, choice, facts, status, keys, log: logger, usageLog, promptsDir, post: m => view.post(m) });
   const session = new ChatSession({ keys: { getKey: id => host.setup().keys.getKey(id), confirmOrigin: (id, o, p) => keys.confirmOrigin!(id, o, p) }, log: logger, systemPrompt: () => host.systemPrompt() });
   const controller: ChatController = new ChatController(session, {

@@ -24,10 +24,11 @@ const { values: opt } = parseArgs({
     'profiles-url': { type: 'string' },
     'profiles-ws': { type: 'string' },
     data: { type: 'string' },
+    'restricted-url': { type: 'string' },
     out: { type: 'string', default: path.join(root, '.cache/run/e2e') },
   },
 });
-for (const k of ['url', 'fake', 'anthropic', 'ollama', 'profiles-url', 'profiles-ws', 'data']) {
+for (const k of ['url', 'fake', 'anthropic', 'ollama', 'profiles-url', 'profiles-ws', 'data', 'restricted-url']) {
   if (!opt[k]) { console.error(`e2e.mjs: --${k} is required`); process.exit(2); }
 }
 
@@ -448,6 +449,30 @@ try {
     walk(opt.data);
     log(`     files holding the key: ${JSON.stringify(hits)}`);
     check(hits.every(h => /secret|state\.vscdb/i.test(h)), `the key was written to ${JSON.stringify(hits)}`);
+  });
+
+  await step('p. Restricted Mode: a repository-named endpoint is never contacted and the panel says why', async () => {
+    const ollamaBefore = (await fakeServerLog(opt.ollama)).length;
+    await page.goto(opt['restricted-url']);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('#workbench\\.parts\\.statusbar', { hasText: 'Restricted Mode' }).waitFor({ timeout: 30_000 })
+      .catch(() => { throw new StepError('the workbench did not open the folder in Restricted Mode'); });
+    await page.locator('.activitybar a.action-label[aria-label="Tack"]').waitFor({ timeout: 30_000 });
+    await ensureTackView();
+    await webview.locator('#notices .notice', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 20_000 })
+      .catch(async () => {
+        await page.screenshot({ path: path.join(opt.out, 'e2e-restricted.png') }).catch(() => {});
+        throw new StepError('the panel does not say that Restricted Mode limits Tack');
+      });
+    await input.click();
+    await input.pressSequentially('who answers?');
+    await input.press('Enter');
+    const failed = webview.locator('#messages .msg.assistant .error.error-config');
+    await failed.first().waitFor({ timeout: 20_000 }).catch(() => { throw new StepError('no config error for the ignored workspace provider'); });
+    check(/repo-server/.test(await failed.first().innerText()), 'the error does not name the ignored provider');
+    await page.screenshot({ path: path.join(opt.out, 'e2e-restricted.png') }).catch(() => {});
+    const after = await fakeServerLog(opt.ollama);
+    check(after.length === ollamaBefore, `the repository's server got ${after.length - ollamaBefore} request(s) while the folder was untrusted`);
   });
 } catch (e) {
   log('harness error:', e?.stack ?? e);

@@ -16,12 +16,14 @@ export TACK_TEST_RESULTS="${TACK_TEST_RESULTS:-$R/results.json}"
 [ -f "$CS_ENTRY" ] || { echo "e2e: code-server is not installed (bash test/harness/tools.sh)"; exit 2; }
 
 kill_stale_server "$R"
-rm -rf "$R/data" "$R/ext" "$R/workspace" "$R/profiles-workspace" "$R"/*.png "$TACK_TEST_RESULTS"
+kill_stale_server "$R/restricted"
+rm -rf "$R/data" "$R/ext" "$R/workspace" "$R/profiles-workspace" "$R/restricted" "$R"/*.png "$TACK_TEST_RESULTS"
 mkdir -p "$R/data" "$R/ext"
 cp -r "$ROOT/test/sample-workspace" "$R/workspace"
 cp -r "$ROOT/test/sample-workspace" "$R/profiles-workspace"
 
-cleanup() { stop_server; stop_fake_server; }
+RESTRICTED_PGID=
+cleanup() { stop_server; [ -z "$RESTRICTED_PGID" ] || _stop_group "$RESTRICTED_PGID"; stop_fake_server; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -50,10 +52,25 @@ cat > "$R/profiles-workspace/.tack/profiles.jsonc" <<JSONC
 JSONC
 write_settings "$R/data" "$(printf '{"tack.providers":{"local":{"type":"openai-compatible","baseUrl":"%s","label":"Local test server"},"claude-local":{"type":"anthropic","baseUrl":"%s","label":"Local Anthropic server"}},"tack.model":"local/echo"}' "$FAKE_BASE_URL" "$ANTHROPIC_URL")"
 
+# A second VS Code with Workspace Trust on, opening an untrusted folder whose profile names its own endpoint.
+mkdir -p "$R/restricted/ws/.tack"
+cat > "$R/restricted/ws/.tack/profiles.jsonc" <<JSONC
+{
+  "default": "repo",
+  "providers": { "repo-server": { "type": "ollama", "baseUrl": "$OLLAMA_URL", "label": "Repository's server" } },
+  "profiles": { "repo": { "extends": "lean", "model": "repo-server/echo" } }
+}
+JSONC
+write_settings "$R/restricted/data" "$(printf '{"security.workspace.trust.enabled":true,"tack.providers":{"local":{"type":"openai-compatible","baseUrl":"%s","label":"Local test server"}},"tack.model":"local/echo"}' "$FAKE_BASE_URL")"
+restricted_port="$(free_port)"
+CS_TRUST_ARGS="" timed "code-server start (trust on)" start_server "$restricted_port" "$R/restricted/data" "$R/ext" "$R/restricted/ws" "$R/restricted/server.log"
+RESTRICTED_PGID="$SERVER_PGID"
+
 port="$(free_port)"
 timed "code-server start" start_server "$port" "$R/data" "$R/ext" "$R/workspace" "$R/server.log"
 rc=0
 timed "e2e test" node "$ROOT/test/e2e/e2e.mjs" --url "http://127.0.0.1:$port/?folder=$R/workspace" \
   --fake "$FAKE_BASE_URL" --anthropic "$ANTHROPIC_URL" --ollama "$OLLAMA_URL" \
-  --profiles-url "http://127.0.0.1:$port/?folder=$R/profiles-workspace" --profiles-ws "$R/profiles-workspace" --data "$R/data" --out "$R" || rc=$?
+  --profiles-url "http://127.0.0.1:$port/?folder=$R/profiles-workspace" --profiles-ws "$R/profiles-workspace" --data "$R/data" \
+  --restricted-url "http://127.0.0.1:$restricted_port/?folder=$R/restricted/ws" --out "$R" || rc=$?
 exit $rc

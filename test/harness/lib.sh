@@ -104,7 +104,7 @@ start_server() {
   : > "$state/config.yaml"   # private, empty config: never read or write ~/.config/code-server
   setsid node "$CS_ENTRY" --config "$state/config.yaml" --auth none --bind-addr "127.0.0.1:$port" \
     --user-data-dir "$data" --extensions-dir "$extdir" --disable-telemetry --disable-update-check \
-    --disable-workspace-trust --ignore-last-opened "$@" ${folder:+"$folder"} >"$log" 2>&1 &
+    ${CS_TRUST_ARGS---disable-workspace-trust} --ignore-last-opened "$@" ${folder:+"$folder"} >"$log" 2>&1 &
   local pid=$!
   SERVER_PID=$pid
   SERVER_PGID="$(ps -o pgid= "$pid" | tr -d ' ')"
