@@ -96,16 +96,22 @@ test('auth and unknown-model errors: the key variable is named; the models API l
 
 test('the environment never redirects or adds credentials; a keyless endpoint gets no auth header', async () => {
   const saved = { ...process.env };
-  Object.assign(process.env, { ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/', ANTHROPIC_API_KEY: 'env-key', ANTHROPIC_AUTH_TOKEN: 'env-token' });
+  Object.assign(process.env, {
+    ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/', ANTHROPIC_API_KEY: 'env-key', ANTHROPIC_AUTH_TOKEN: 'env-token',
+    ANTHROPIC_CUSTOM_HEADERS: 'x-api-key: env-header-key\nx-planted: 1',
+  });
   try {
     const evs = await collect(streamAnthropic(makeRequest(anthropic(), 'echo')));
     assert.equal(last(evs).type, 'done');
     const h = server.requests.at(-1)!.headers;
     assert.equal(h.authorization, undefined);
     assert.equal(h['x-api-key'], undefined);
+    assert.equal(h['x-planted'], undefined);
     await collect(streamAnthropic(makeRequest(anthropic(), 'echo', { apiKey: 'sk-ant-test' })));
     const sent = server.requests.at(-1)!.headers;
     assert.ok(sent.authorization === 'Bearer sk-ant-test' || sent['x-api-key'] === 'sk-ant-test', JSON.stringify(sent));
+    assert.equal(sent['x-planted'], undefined);
+    assert.equal(process.env.ANTHROPIC_CUSTOM_HEADERS, 'x-api-key: env-header-key\nx-planted: 1', 'the variable is left as it was');
   } finally {
     process.env = saved;
   }

@@ -87,17 +87,33 @@ export async function anthropicClient(c: ClientInput): Promise<InstanceType<Anth
     const { AnthropicBedrock } = await loadBedrock();
     // A stored Bedrock API key is used as a bearer token; otherwise the usual AWS sources apply (the
     // AWS_BEARER_TOKEN_BEDROCK variable, else the credential chain that signs requests).
-    return new AnthropicBedrock({ ...base, awsRegion: c.endpoint.region ?? 'us-east-1', ...(c.apiKey ? { apiKey: c.apiKey } : {}) }) as never;
+    return withoutEnvHeaders(() => new AnthropicBedrock({ ...base, awsRegion: c.endpoint.region ?? 'us-east-1', ...(c.apiKey ? { apiKey: c.apiKey } : {}) })) as never;
   }
   if (c.endpoint.type === 'vertex') {
     const { AnthropicVertex } = await loadVertex();
-    return new AnthropicVertex({ ...base, region: c.endpoint.region ?? 'global', projectId: c.endpoint.projectId }) as never;
+    return withoutEnvHeaders(() => new AnthropicVertex({ ...base, region: c.endpoint.region ?? 'global', projectId: c.endpoint.projectId })) as never;
   }
   const { default: Anthropic } = await loadAnthropic();
-  return new Anthropic({
+  return withoutEnvHeaders(() => new Anthropic({
     ...base,
     // Always a string: without one the SDK would look for credentials in the environment and profile files.
     apiKey: c.apiKey ?? 'unused',
     defaultHeaders: c.apiKey ? undefined : { Authorization: null, 'X-Api-Key': null },
-  });
+  }));
+}
+
+/**
+ * The Anthropic SDKs add every header listed in ANTHROPIC_CUSTOM_HEADERS when a client is built; nothing from the
+ * environment may add headers (or override the key) on Tack's requests, so the variable is hidden for that moment.
+ * The constructor is synchronous, so no other code can observe the change.
+ */
+function withoutEnvHeaders<T>(build: () => T): T {
+  const saved = process.env.ANTHROPIC_CUSTOM_HEADERS;
+  if (saved === undefined) return build();
+  delete process.env.ANTHROPIC_CUSTOM_HEADERS;
+  try {
+    return build();
+  } finally {
+    process.env.ANTHROPIC_CUSTOM_HEADERS = saved;
+  }
 }
