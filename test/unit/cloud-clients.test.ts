@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { startAnthropicServer } from '../fixtures/anthropic-server';
 import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
 import { streamResponse } from '../../src/core/providers/stream';
 import { collect, endpointFor, errorOf, last, makeRequest, textOf } from './support';
@@ -73,5 +74,22 @@ test('the fixture CLI serves each dialect and prints one {"baseUrl","port"} line
     } finally {
       p.kill('SIGTERM');
     }
+  }
+});
+
+test('vertex: the SDK is loaded on use; streamRawPredict on the configured host with the project, region and model in the path', async () => {
+  const claude = await startAnthropicServer({ chunkDelayMs: 0 });
+  try {
+    const endpoint = endpointFor('vertex', { baseUrl: `${claude.baseUrl}/v1`, region: 'europe-west1', projectId: 'my-project' });
+    const evs = await collect(streamResponse(makeRequest(endpoint, 'echo', { apiKey: 'ya29.test-token' })));
+    assert.match(textOf(evs), /^You said: Hello there/);
+    assert.equal(last(evs).type, 'done');
+    const r = claude.requests.at(-1)!;
+    assert.equal(r.path, '/v1/projects/my-project/locations/europe-west1/publishers/anthropic/models/echo:streamRawPredict');
+    assert.equal(r.headers.authorization, 'Bearer ya29.test-token');
+    assert.equal(typeof r.body.anthropic_version, 'string', 'Vertex takes the API version in the body');
+    assert.equal(r.body.model, 'echo', 'the fixture puts the path model in the log; the SDK leaves it out of the body');
+  } finally {
+    await claude.close();
   }
 });

@@ -91,7 +91,16 @@ export async function anthropicClient(c: ClientInput): Promise<InstanceType<Anth
   }
   if (c.endpoint.type === 'vertex') {
     const { AnthropicVertex } = await loadVertex();
-    return withoutEnvHeaders(() => new AnthropicVertex({ ...base, region: c.endpoint.region ?? 'global', projectId: c.endpoint.projectId })) as never;
+    // A stored key is used as an OAuth access token, through an auth client of Tack's own: the SDK would otherwise
+    // start Google's credential discovery (files, then the metadata server) even when given a token.
+    // Without a key, Google's application-default credentials apply.
+    const token = c.apiKey;
+    const authClient = token
+      ? { projectId: c.endpoint.projectId ?? null, getRequestHeaders: async () => new Headers({ Authorization: `Bearer ${token}` }) }
+      : undefined;
+    return withoutEnvHeaders(() => new AnthropicVertex({
+      ...base, region: c.endpoint.region ?? 'global', projectId: c.endpoint.projectId, ...(authClient ? { authClient: authClient as never } : {}),
+    })) as never;
   }
   const { default: Anthropic } = await loadAnthropic();
   return withoutEnvHeaders(() => new Anthropic({
