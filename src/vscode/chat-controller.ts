@@ -121,14 +121,16 @@ export class ChatController {
     let countdown: ReturnType<typeof setInterval> | undefined;
     const stopCountdown = () => { clearInterval(countdown); countdown = undefined; };
     const handle = (ev: StreamEvent) => {
-      this.host.observe(ev, modelRef);
+      // The answer's model, not the requested one: a profile's fallback may have taken over.
+      const answer = this.session.messages[index];
+      this.host.observe(ev, answer?.role === 'assistant' ? answer.model : modelRef);
       if (countdown) { stopCountdown(); this.host.post({ type: 'status', text: '' }); }
       if (ev.type === 'retry') {
         // The wait is shown as a countdown; Stop aborts the turn, which ends the wait at once.
         const until = Date.now() + ev.waitMs;
         const show = () => {
           const s = Math.max(0, Math.ceil((until - Date.now()) / 1000));
-          this.host.post({ type: 'status', text: `${ev.message} Retrying in ${s} s (attempt ${ev.attempt + 1} of ${ev.maxAttempts}). Stop cancels.` });
+          this.host.post({ type: 'status', text: ev.waitMs > 0 ? `${ev.message} Retrying in ${s} s (attempt ${ev.attempt} of ${ev.maxAttempts}). Stop cancels.` : ev.message });
         };
         show();
         countdown = setInterval(show, 1000);

@@ -5,7 +5,7 @@ import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
 import { ChatSession, type TurnOptions } from '../../src/core/agent/chat-session';
 import { settingsFromObject } from '../../src/core/config/settings';
 import type { StreamEvent } from '../../src/core/events';
-import { budgetStopError, checkAllowedProvider, checkBudget } from '../../src/core/profiles/policy';
+import { budgetStopError, checkAllowedProvider, checkBudget, nextFallbackModel } from '../../src/core/profiles/policy';
 import { requestOptionsFor } from '../../src/core/profiles/apply';
 import { totalTokens } from '../../src/core/ledger/session';
 import type { ResolvedProfile } from '../../src/core/profiles/types';
@@ -66,4 +66,41 @@ test('a spent budget stops the next request until the host lets it continue', as
   assert.match((evs[0] as { message: string }).message, /Session budget of profile "capped" reached/);
   const resumed = await drain(s.send('third', settings(), 'local/echo', signal(), { ...hooks(p), check: undefined }));
   assert.equal(resumed.at(-1)!.type, 'done');
+});
+
+test('fallbackModels: a rate-limited or failing model before any output hands the turn to the next one, announced', async () => {
+  const p = profile({ model: 'local/error-429', fallbackModels: ['local/error-503', 'local/echo'] });
+  const s = session();
+  const before = server.requests.length;
+  const evs = await drain(s.send('fall back please', settings(), 'local/error-429', signal(), {
+    ...hooks(p),
+    fallback: (kind, tried) => nextFallbackModel(p, tried, kind),
+  }));
+  const models = server.requests.slice(before).map(r => r.model);
+  assert.ok(models.includes('error-429') && models.includes('error-503') && models.at(-1) === 'echo', models.join(','));
+  const notes = evs.filter(e => e.type === 'retry' && e.waitMs === 0).map(e => (e as { message: string }).message);
+  assert.equal(notes.length, 2);
+  assert.match(notes[1], /Falling back to local\/echo/);
+  assert.equal(evs.at(-1)!.type, 'done');
+  const answer = s.messages[1];
+  assert.ok(answer.role === 'assistant' && answer.model === 'local/echo' && !answer.interrupted && answer.text.startsWith('You said'));
+});
+
+test('no fallback after output has started, after Stop, or for errors fallbacks do not cover', async () => {
+  const p = profile({ model: 'local/error-401', fallbackModels: ['local/echo'] });
+  const s = session();
+  const evs = await drain(s.send('auth fails', settings(), 'local/error-401', signal(), { ...hooks(p), fallback: (kind, tried) => nextFallbackModel(p, tried, kind) }));
+  const lastEv = evs.at(-1)!;
+  assert.equal(lastEv.type === 'error' && lastEv.kind, 'auth');
+  const mid = profile({ model: 'local/error-mid', fallbackModels: ['local/echo'] });
+  const before = server.requests.length;
+  const evs2 = await drain(s.send('fail midway', settings(), 'local/error-mid', signal(), { ...hooks(mid), fallback: () => 'local/echo' }));
+  assert.ok(evs2.some(e => e.type === 'text'), 'some output arrived first');
+  assert.equal(evs2.at(-1)!.type, 'error', 'a partial answer is not continued on another model');
+  assert.ok(!server.requests.slice(before).some(r => r.model === 'echo'));
+  const stopped = new AbortController();
+  stopped.abort();
+  const evs3 = await drain(s.send('stopped', settings(), 'local/error-429', stopped.signal, { ...hooks(p), fallback: () => 'local/echo' }));
+  const end = evs3.at(-1)!;
+  assert.equal(end.type === 'error' && end.kind, 'cancelled');
 });

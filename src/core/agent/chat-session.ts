@@ -4,7 +4,7 @@
  * Providers never throw, so neither does a turn: it yields StreamEvents and ends with `done` or `error`.
  */
 import type { AssistantMessage, ChatMessage } from '../conversation';
-import { addUsage, emptyUsage, type StreamEvent, type Usage } from '../events';
+import { addUsage, emptyUsage, type ErrorKind, type StreamEvent, type Usage } from '../events';
 import { parseModelRef, type TackSettings } from '../config/settings';
 import type { KeySource, Logger } from '../ports';
 import { resolveEndpoint, type Endpoint } from '../providers/registry';
@@ -44,6 +44,8 @@ export interface TurnOptions {
   check?: (target: TurnTarget, totals: Usage) => Extract<StreamEvent, { type: 'error' }> | undefined;
   /** The target's price, for responses whose provider reported no cost; unknown → the cost stays null. */
   price?: (target: TurnTarget) => Price | undefined;
+  /** The model to try after `failedKind` ended an attempt before any output; undefined: no fallback (the error stands). */
+  fallback?: (failedKind: ErrorKind, tried: readonly string[]) => string | undefined;
   /** Tools the model may call in this turn. Tack records the calls on the answer; running them is the agent loop's job. */
   tools?: readonly ToolDefinition[];
 }
@@ -104,10 +106,34 @@ export class ChatSession {
     return out;
   }
 
+  /**
+   * One answer: the chosen model, then — when it fails with an error the profile's fallbackModels cover (rate limit,
+   * server) before any output — the next fallback, announced with a `retry` event. A partial answer is never
+   * continued on another model.
+   */
   private async *runTurn(settings: TackSettings, modelRef: string, signal: AbortSignal, turn?: TurnOptions): AsyncGenerator<StreamEvent> {
-    const resolved = resolveTarget(settings, modelRef);
     const answer: AssistantMessage = { role: 'assistant', text: '', model: modelRef };
     this.messages.push(answer);
+    const tried: string[] = [];
+    for (let ref: string | undefined = modelRef; ref;) {
+      tried.push(ref);
+      let failed: Extract<StreamEvent, { type: 'error' }> | undefined;
+      for await (const ev of this.attempt(settings, ref, signal, answer, turn)) {
+        if (ev.type === 'error') failed = ev;
+        else yield ev;
+      }
+      if (!failed) return;
+      const next = !signal.aborted && !answer.text && !answer.toolCalls?.length ? turn?.fallback?.(failed.kind, tried) : undefined;
+      if (!next) { yield failed; return; }
+      yield { type: 'retry', attempt: tried.length + 1, maxAttempts: tried.length + 1, waitMs: 0, kind: failed.kind, message: `${ref} failed: ${failed.message} Falling back to ${next} (the profile's fallbackModels).` };
+      delete answer.interrupted;
+      answer.model = next;
+      ref = next;
+    }
+  }
+
+  private async *attempt(settings: TackSettings, modelRef: string, signal: AbortSignal, answer: AssistantMessage, turn?: TurnOptions): AsyncGenerator<StreamEvent> {
+    const resolved = resolveTarget(settings, modelRef);
     if ('error' in resolved) {
       answer.interrupted = { kind: resolved.error.kind, message: resolved.error.message };
       yield resolved.error;

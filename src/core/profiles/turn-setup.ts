@@ -1,7 +1,7 @@
 /**
  * What a host needs to run a turn with a profile, in one place for the CLI and the editor: the model, settings with
  * the profile layers' providers, a key source that never gives a workspace provider a key, the per-turn hooks
- * (allowedProviders, budget, request options incl. Ollama's num_ctx, price) and the system prompt.
+ * (allowedProviders, budget, request options incl. Ollama's num_ctx, price, fallbackModels) and the system prompt.
  */
 import type { TurnOptions } from '../agent/chat-session';
 import type { ProfileSettings } from '../config/profile-settings';
@@ -14,7 +14,7 @@ import { probeOllama, serverKindOf, type ProbeResult, type ProbeTarget } from '.
 import type { KeySource } from '../ports';
 import { loadPrompt } from '../prompts';
 import { modelForTurn, requestOptionsFor, settingsWithProfileProviders, withoutWorkspaceKeys, workspaceProviderIds } from './apply';
-import { budgetStopError, checkAllowedProvider, checkBudget } from './policy';
+import { budgetStopError, checkAllowedProvider, checkBudget, nextFallbackModel } from './policy';
 import { composeSystemPrompt, instructionFiles, systemPromptSource } from './prompt';
 import type { ProfileState } from './store';
 import type { ResolvedProfile } from './types';
@@ -76,6 +76,7 @@ export function prepareProfileTurn(i: TurnSetupInput): TurnSetup | { error: stri
         return requestOptionsFor(profile, target.endpoint.id, numCtx);
       },
       price: target => i.prices(target.endpoint.id, target.modelId),
+      fallback: (kind, tried) => nextFallbackModel(profile, tried, kind),
     },
   };
 }
