@@ -66,6 +66,22 @@ suite('Profiles, budgets and retries', () => {
     assert.match(api.statusTexts().profile, /budgeted/);
   });
 
+  test("fallbackModels take over when the profile's model keeps failing before any output", async () => {
+    await config().update('profiles', { default: 'with-fallback', profiles: { 'with-fallback': { extends: 'lean', model: 'local/error-503', fallbackModels: ['local/echo'] } } }, vscode.ConfigurationTarget.Global);
+    await waitFor('the with-fallback profile', () => api.profileName() === 'with-fallback');
+    // A model chosen earlier in this workspace would win over the profile's; the setting change below clears it.
+    await config().update('model', 'local/echo', vscode.ConfigurationTarget.Global);
+    await config().update('model', undefined, vscode.ConfigurationTarget.Global);
+    await waitFor('the profile model', () => api.modelRef() === 'local/error-503');
+    await api.send('keep going');
+    const answer = last();
+    assert.strictEqual(answer.error, undefined, JSON.stringify(answer.error));
+    assert.strictEqual(answer.model, 'local/echo');
+    assert.ok(answer.text.startsWith('You said: keep going'));
+    await config().update('profiles', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('model', 'local/echo', vscode.ConfigurationTarget.Global);
+  });
+
   test('allowedProviders refuses other providers with a policy error naming the profile', async () => {
     await config().update('profiles', { default: 'private-repo', profiles: { 'private-repo': { extends: 'lean', allowedProviders: ['ollama'] } } }, vscode.ConfigurationTarget.Global);
     await waitFor('the private-repo profile', () => api.profileName() === 'private-repo');
