@@ -115,7 +115,8 @@ export class ChatSession {
     const answer: AssistantMessage = { role: 'assistant', text: '', model: modelRef };
     this.messages.push(answer);
     const tried: string[] = [];
-    for (let ref: string | undefined = modelRef; ref;) {
+    // Runs at least once, also for an empty model reference (which then fails with its config error).
+    for (let ref = modelRef; ;) {
       tried.push(ref);
       let failed: Extract<StreamEvent, { type: 'error' }> | undefined;
       for await (const ev of this.attempt(settings, ref, signal, answer, turn)) {
