@@ -22,13 +22,19 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
 /** Why a model response ended. `error` and `cancelled` responses end with an `error` event instead of `done`. */
 export type StopReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'unknown';
 
-/** Token counts as the provider reported them; a count the provider did not report is 0. */
-export interface Usage {
+/**
+ * Token counts as the provider reported them; a count the provider did not report is 0. `input` excludes cache
+ * reads and writes; `reasoning` is part of `output`.
+ */
+export interface TokenCounts {
   input: number;
   output: number;
   cacheRead: number;
   cacheWrite: number;
   reasoning: number;
+}
+
+export interface Usage extends TokenCounts {
   /** Cost in USD the provider reported or a price table gave; null when unknown (never invented). */
   costUsd: number | null;
 }

@@ -1,18 +1,14 @@
 /**
  * Views of the usage log for "Tack: Show Usage": totals per workspace, per day and per model, and CSV export.
  */
+import type { TokenCounts } from '../events';
 import type { UsageRecord } from './usage-log';
 
 export type UsageGrouping = 'workspace' | 'day' | 'model';
 
-export interface UsageAggregate {
+export interface UsageAggregate extends TokenCounts {
   key: string;
   responses: number;
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  reasoning: number;
   /** Sum of the known costs; null when none of the responses had a known cost. */
   costUsd: number | null;
   /** True when some responses in the group had no known cost. */

@@ -3,16 +3,11 @@
  * response could be priced; once some are priced and others not, the total is marked partial rather than
  * presented as complete.
  */
-import type { Usage } from '../events';
+import type { Usage, TokenCounts } from '../events';
 import type { Price } from '../models/types';
 import { priceUsage, type CostSource, type PricedUsage } from './cost';
 
-export interface SessionTotals {
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  reasoning: number;
+export interface SessionTotals extends TokenCounts {
   /** Sum of the known costs; null while no response had a known cost. */
   costUsd: number | null;
   /** True when at least one response's cost is unknown, so `costUsd` is a lower bound. */

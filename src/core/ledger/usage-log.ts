@@ -4,7 +4,7 @@
  * (a crash mid-write) and any other damaged line, never the whole file; a writer starts on a fresh line after one.
  * Records hold names and numbers only: never message text, never a key.
  */
-import type { Usage } from '../events';
+import type { Usage, TokenCounts } from '../events';
 import type { CostSource } from './cost';
 
 /** File access for the log; the VS Code host and the CLI each implement it. */
@@ -15,7 +15,7 @@ export interface UsageLogPort {
   appendText(text: string): Promise<void>;
 }
 
-export interface UsageRecord {
+export interface UsageRecord extends TokenCounts {
   v: 1;
   /** ISO time of the response. */
   ts: string;
@@ -25,11 +25,6 @@ export interface UsageRecord {
   provider: string;
   model: string;
   profile?: string;
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  reasoning: number;
   costUsd: number | null;
   costSource: CostSource;
 }
