@@ -2,14 +2,15 @@
 import { parseArgs } from 'node:util';
 
 export type Command =
-  | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean }
+  | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean; approve?: 'ask' | 'auto' | 'deny'; showRequests: boolean }
   | { name: 'models'; json: boolean; provider?: string }
   | { name: 'profiles'; json: boolean; cwd?: string; trust: boolean }
   | { name: 'help' }
   | { name: 'version' };
 
 export const USAGE = `Usage:
-  tack run [--json] [--profile NAME] [--model <provider>/<model>] [--cwd DIR] [--trust] "<prompt>"
+  tack run [--json] [--profile NAME] [--model <provider>/<model>] [--cwd DIR] [--trust]
+           [--approve ask|auto|deny] [--show-requests] "<prompt>"
   tack models [--provider ID] [--json]
   tack profiles [--cwd DIR] [--json] [--trust]
   tack --help | --version
@@ -17,7 +18,10 @@ export const USAGE = `Usage:
 Configuration: $TACK_CONFIG or ~/.config/tack/settings.json with "tack.providers", "tack.model" and "tack.profiles".
 Profiles: built-ins, then "tack.profiles", then <cwd>/.tack/profiles.jsonc. Providers that file defines are used only
 with --trust (or TACK_TRUST=1), and never receive an API key.
-API keys: <ID>_API_KEY in the environment (e.g. OPENAI_API_KEY).`;
+API keys: <ID>_API_KEY in the environment (e.g. OPENAI_API_KEY).
+Tools: --approve ask prompts on the terminal (the default when stdin is a TTY); without a TTY the default is deny
+(tools that ask are refused); auto runs them without asking. Protected paths, paths outside the folder, deny
+policies and commands.deny hold whatever --approve says. Ctrl+C stops the run and kills the running command.`;
 
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Command | { error: string } {
   let parsed;
@@ -31,6 +35,8 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Comma
         profile: { type: 'string', short: 'p' },
         cwd: { type: 'string' },
         trust: { type: 'boolean', default: false },
+        approve: { type: 'string' },
+        'show-requests': { type: 'boolean', default: false },
         provider: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
@@ -48,7 +54,12 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Comma
     const prompt = rest.join(' ').trim();
     if (!prompt) return { error: 'tack run needs a prompt, e.g. tack run "explain this error"' };
     if (values.profile !== undefined && !values.profile.trim()) return { error: '--profile needs a profile name; list them with tack profiles' };
-    return { name: 'run', prompt, json: !!values.json, model: values.model, cwd: values.cwd, profile: values.profile?.trim(), trust };
+    const approve = values.approve;
+    if (approve !== undefined && approve !== 'ask' && approve !== 'auto' && approve !== 'deny') return { error: `--approve takes ask, auto or deny (got "${approve}")` };
+    return {
+      name: 'run', prompt, json: !!values.json, model: values.model, cwd: values.cwd, profile: values.profile?.trim(), trust,
+      ...(approve ? { approve } : {}), showRequests: !!values['show-requests'],
+    };
   }
   if (cmd === 'models') return { name: 'models', json: !!values.json, provider: values.provider };
   if (cmd === 'profiles') {

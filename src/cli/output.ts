@@ -1,6 +1,6 @@
 /**
  * The CLI's output. `--json` prints JSON Lines whose shapes are a public contract:
- * session, text, reasoning, tool_call, tool_result, usage, retry, error, done.
+ * session, text, reasoning, tool_call, approval, tool_result, usage, retry, error, done.
  */
 import type { ErrorKind, StopReason, StreamEvent, Usage } from '../core/index';
 
@@ -10,10 +10,11 @@ export type JsonEvent =
   | { type: 'reasoning'; delta: string }
   | { type: 'tool_call'; id: string; name: string; args: unknown }
   | { type: 'tool_result'; id: string; name: string; ok: boolean; output: string }
+  | { type: 'approval'; id: string; name: string; decision: 'auto' | 'approved' | 'denied'; reason: string }
   | { type: 'usage'; input: number; output: number; cacheRead: number; cacheWrite: number; reasoning: number; costUsd: number | null }
   | { type: 'retry'; attempt: number; maxAttempts: number; waitMs: number; kind: ErrorKind; message: string }
   | { type: 'error'; kind: ErrorKind; message: string }
-  | { type: 'done'; stopReason: StopReason | 'error' | 'cancelled'; totals: { input: number; output: number; costUsd: number | null } };
+  | { type: 'done'; stopReason: StopReason | 'error' | 'cancelled' | 'max_steps'; totals: { input: number; output: number; costUsd: number | null } };
 
 /** Maps a core stream event to its public form; tool-call deltas have none (the whole call is printed at its end). */
 export function toJsonEvent(ev: StreamEvent): JsonEvent | undefined {
@@ -53,11 +54,18 @@ export class TextPrinter {
         if (this.inReasoning) { this.w.err('\n'); this.inReasoning = false; }
         this.w.out(ev.delta);
         break;
-      case 'tool_call': this.w.err(`\n[tool] ${ev.name} ${JSON.stringify(ev.args)}\n`); break;
+      case 'tool_call': this.w.err(`\n[tool] ${ev.name} ${JSON.stringify(ev.args).slice(0, 300)}\n`); break;
+      case 'approval': if (ev.decision === 'denied') this.w.err(`[refused] ${ev.name}: ${ev.reason}\n`); break;
+      case 'tool_result': {
+        const first = ev.output.split('\n').find(l => l.trim()) ?? '';
+        this.w.err(`[${ev.ok ? 'ok' : 'failed'}] ${ev.name}: ${first.slice(0, 200)}\n`);
+        break;
+      }
       case 'retry': this.w.err(`\ntack: ${ev.message} Retrying in ${Math.ceil(ev.waitMs / 1000)} s (attempt ${ev.attempt} of ${ev.maxAttempts}).\n`); break;
       case 'error': this.w.err(`\ntack: ${ev.kind === 'cancelled' ? 'stopped' : `error (${ev.kind})`}: ${ev.message}\n`); break;
       case 'done': {
         const t = ev.totals;
+        if (ev.stopReason === 'max_steps') this.w.err('\ntack: stopped at the profile\'s step limit (maxSteps); run again to go on.\n');
         this.w.out('\n');
         this.w.err(`[${t.input} in / ${t.output} out tokens${t.costUsd !== null ? ` · $${t.costUsd.toFixed(4)}` : ''}]\n`);
         break;

@@ -11,7 +11,21 @@ export { streamResponse } from './providers/stream';
 export type { ProviderRequest, RequestOptions, ToolDefinition } from './providers/request';
 export { CATALOG_AS_OF, catalogModels, catalogPrice, lookupModel } from './models/catalog';
 export type * from './models/types';
-export * from './agent/chat-session';
+// The agent: loop, session, events, tools (issue-independent public surface for the hosts).
+export * from './agent/events';
+export * from './agent/loop';
+export * from './agent/session';
+export * from './agent/step';
+export * from './agent/turn-options';
+export * from './agent/transcript';
+export * from './agent/approval-policy';
+export * from './agent/run-tools';
+export * from './agent/notices';
+export { nodeExec } from './tools/node-exec';
+export { nodeFileOps } from './tools/node-files';
+export type { FileOps } from './tools/file-ops';
+export { BUILTIN_TOOL_NAMES, enabledTools, toolSet } from './tools/registry';
+export type { ToolCallView as ToolCard } from './agent/events';
 export * from './prompts';
 export type { FetchFn } from './net/timed-fetch';
 // Profiles, quantization, context window, token ledger (issue 4).
@@ -34,4 +48,4 @@ export * from './ledger/aggregate';
 export { completeFromCatalog } from './models/catalog';
 export { fetchLiveModels, type LiveList } from './models/live-lists';
 export * from './files/workspace-reader';
-export * from './profiles/turn-setup';
+export * from './agent/turn-setup';

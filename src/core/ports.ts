@@ -1,7 +1,9 @@
 /**
  * What core needs from its host (the VS Code extension or the CLI). Kept small so core runs and is tested
- * without VS Code; each host supplies its own implementation.
+ * without VS Code; each host supplies its own implementation. Core asks for these once per run, never calls back
+ * into the host for state.
  */
+import type { ApprovalRequest } from './agent/events';
 import type { StoredKey } from './providers/keys';
 
 /** Where API keys come from: SecretStorage in VS Code, the environment in the CLI. Never settings. */
@@ -27,3 +29,68 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 /** A key source for hosts without keys (tests, local-only use). */
 export const noKeys: KeySource = { getKey: async () => undefined };
+
+/** The person's answer to an approval. `forSession`: allow this tool without asking for the rest of the session. */
+export interface ApprovalAnswer {
+  decision: 'approved' | 'denied';
+  reason?: string;
+  forSession?: boolean;
+}
+
+/**
+ * Everything that needs a person's yes: tool calls, a key going to a new origin, going on past the budget. One port,
+ * so a host that cannot ask (CLI without a TTY, no panel) says no everywhere at once. Must not throw.
+ */
+export interface ApprovalPort {
+  /** False when nobody can be asked: `ask` tools are then refused (and protected paths always). */
+  readonly canAsk: boolean;
+  /** Resolves when the person answered, or `denied` when the signal aborts. */
+  ask(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer>;
+  /** May the key stored for `providerId` go to `origin`? */
+  confirmKeyOrigin(providerId: string, origin: string, previous: string | undefined): Promise<boolean>;
+  /** The profile's budget stopped the run: go on anyway for this session? */
+  confirmBudget(message: string): Promise<boolean>;
+}
+
+/** Nobody to ask: every question is answered no, with the reason given. */
+export function refusingApprovals(reason: string): ApprovalPort {
+  return {
+    canAsk: false,
+    ask: async () => ({ decision: 'denied', reason }),
+    confirmKeyOrigin: async () => false,
+    confirmBudget: async () => false,
+  };
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A child process's end. `output` is everything it printed (stdout and stderr interleaved as they came). */
+export interface ExecResult {
+  exitCode: number | null;
+  signal: string | null;
+  output: string;
+  timedOut: boolean;
+  cancelled: boolean;
+}
+
+export interface ExecRequest {
+  /** A shell command line, run by `bash -c` (or the host's shell) in `cwd`. */
+  command: string;
+  cwd: string;
+  timeoutMs: number;
+  /** Aborting kills the whole process group; the promise still resolves (cancelled: true). */
+  signal: AbortSignal;
+  /** Output as it arrives, for live display. Must not throw. */
+  onOutput?(chunk: string): void;
+}
+
+/** Running processes. Must not throw: a process that cannot start resolves with its error in `output`. */
+export interface ExecOps {
+  run(req: ExecRequest): Promise<ExecResult>;
+  /** The ripgrep binary to use for grep and glob (VS Code's own in the editor, @vscode/ripgrep in the CLI). */
+  readonly rgPath: string;
+}

@@ -15,4 +15,10 @@ export interface TackApi {
   profileName(): string;
   sessionTotals(): SessionTotals;
   isViewResolved(): boolean;
+  /** Goes on after the step limit. */
+  continueRun(): Promise<void>;
+  /** Tool calls waiting for the person. */
+  pendingApprovals(): Array<{ id: string; nonce: string; tool: string; summary: string }>;
+  /** Answers one as the panel's buttons do (id and nonce must match). */
+  answerApproval(id: string, nonce: string, decision: 'approve' | 'reject' | 'session'): boolean;
 }

@@ -1,79 +1,90 @@
 /**
- * Runs the conversation for the panel: turns go through core's ChatSession; what happens is posted to the
- * webview as protocol messages. Owns the conversation, so hiding or reloading the webview loses nothing:
- * a fresh webview says `ready` and gets the whole state back.
+ * Runs the conversation for the panel: runs go through core's AgentSession; the panel is a projection of the
+ * run's AgentEvents (messages by stable id, tool cards, approvals, todo, Continue). Owns no facts of its own:
+ * hiding or reloading the webview loses nothing — a fresh webview says `ready` and gets the whole state back.
  */
-import type { ChatMessage, ChatSession, StreamEvent, TackSettings, TurnOptions } from '../core/index';
-import type { HostToWebview, ModelInfo, ViewMessage } from '../shared/protocol';
-
-export function toViewMessage(m: ChatMessage): ViewMessage {
-  if (m.role === 'user') return { role: 'user', text: m.text };
-  return {
-    role: 'assistant',
-    text: m.text,
-    ...(m.reasoning ? { reasoning: m.reasoning } : {}),
-    ...(m.model ? { model: m.model } : {}),
-    ...(m.interrupted ? { error: m.interrupted } : {}),
-    ...(m.usage ? { usage: { input: m.usage.input + m.usage.cacheRead + m.usage.cacheWrite, output: m.usage.output, costUsd: m.usage.costUsd } } : {}),
-  };
-}
-
-/** What one turn runs with: resolved from the active profile, the chosen model and the user settings. */
-export interface TurnPlan {
-  settings: TackSettings;
-  modelRef: string;
-  turn?: TurnOptions;
-}
+import type { AgentEvent, AgentSession, RunPlan, StoredMessage, ToolCard } from '../core/index';
+import type { HostToWebview, ModelInfo, ToolCard as ViewCard, ViewMessage } from '../shared/protocol';
 
 export interface ControllerHost {
   post(msg: HostToWebview): void;
-  plan(): TurnPlan;
+  /** Everything the next run needs, resolved once when it starts (profile, model, keys, tools). */
+  plan(): Promise<RunPlan>;
   modelInfo(): ModelInfo;
-  /** Every event of a turn, for the ledger and the status bar. Must not throw. */
-  observe(ev: StreamEvent, modelRef: string): void;
-  /** Called after every turn, with the turn's error when it failed. */
-  turnEnded(lastError?: { kind: string; message: string }): void;
+  /** Every event of a run, for the status bar, the usage log and the approvals UI. Must not throw. */
+  observe(ev: AgentEvent): void;
+  /** Called after every run, with its outcome. */
+  runEnded(outcome: Extract<AgentEvent, { type: 'end' }>['outcome'] | undefined): void;
 }
 
 /** Streamed text is forwarded in batches, so a fast stream does not flood the webview with one post per token. */
 const FLUSH_MS = 30;
+const MAX_CARD_OUTPUT = 200_000;
+
+function argsText(args: unknown): string {
+  if (typeof args === 'string') return args;
+  try { return JSON.stringify(args, null, 2); } catch { return String(args); }
+}
 
 export class ChatController {
   private running?: AbortController;
   private turn?: Promise<void>;
+  /** Tool cards per assistant message id, as the events last described them. */
+  private readonly cards = new Map<string, Map<string, ViewCard>>();
+  private todo: Array<{ text: string; status: string }> = [];
+  private continueText = '';
 
-  constructor(private readonly session: ChatSession, private readonly host: ControllerHost) {}
+  constructor(private readonly session: AgentSession, private readonly host: ControllerHost) {}
 
   get busy(): boolean {
     return this.running !== undefined;
   }
 
+  viewMessage(m: StoredMessage): ViewMessage | undefined {
+    if (m.role === 'user') return { id: m.id, role: 'user', text: m.text };
+    if (m.role !== 'assistant') return undefined;
+    const cards = this.cards.get(m.id);
+    return {
+      id: m.id,
+      role: 'assistant',
+      text: m.text,
+      ...(m.reasoning ? { reasoning: m.reasoning } : {}),
+      ...(m.model ? { model: m.model } : {}),
+      ...(m.interrupted ? { error: m.interrupted } : {}),
+      ...(m.usage ? { usage: { input: m.usage.input + m.usage.cacheRead + m.usage.cacheWrite, output: m.usage.output, costUsd: m.usage.costUsd } } : {}),
+      ...(cards?.size ? { tools: [...cards.values()] } : {}),
+    };
+  }
+
   viewMessages(): ViewMessage[] {
-    return this.session.messages.map(toViewMessage);
+    return this.session.messages.flatMap(m => this.viewMessage(m) ?? []);
   }
 
-  fullState(): HostToWebview {
-    return { type: 'state', messages: this.viewMessages(), busy: this.busy, model: this.host.modelInfo() };
+  fullState(): HostToWebview[] {
+    return [
+      { type: 'state', messages: this.viewMessages(), busy: this.busy, model: this.host.modelInfo() },
+      { type: 'todo', items: this.todo },
+      { type: 'continueOffer', text: this.continueText },
+    ];
   }
 
-  /** Starts a turn; resolves when it ends. A send while a turn runs is refused (returns false). */
+  /** Starts a run; resolves when it ends. A send while a run goes is refused (returns false). */
   send(text: string): Promise<boolean> {
     if (this.busy) return Promise.resolve(false);
-    const controller = new AbortController();
-    const plan = this.host.plan();
-    const events = this.session.send(text, plan.settings, plan.modelRef, controller.signal, plan.turn);
-    const answerIndex = this.session.messages.length;
-    this.host.post({ type: 'append', message: toViewMessage(this.session.messages[answerIndex - 1]) });
-    return this.run(controller, events, answerIndex, false, plan.modelRef).then(() => true);
+    return this.start(async (plan, signal) => this.session.send(text, plan, signal));
   }
 
   retry(): Promise<boolean> {
     if (this.busy || !this.session.canRetry()) return Promise.resolve(false);
-    const controller = new AbortController();
-    const answerIndex = this.session.messages.map(m => m.role).lastIndexOf('user') + 1;
-    const plan = this.host.plan();
-    const events = this.session.retry(plan.settings, plan.modelRef, controller.signal, plan.turn);
-    return this.run(controller, events, answerIndex, true, plan.modelRef).then(() => true);
+    const last = [...this.session.messages].reverse().find(m => m.role === 'user');
+    this.host.post({ type: 'truncate', ...(last ? { afterId: last.id } : {}) });
+    return this.start(async (plan, signal) => this.session.retry(plan, signal));
+  }
+
+  /** Goes on after the step limit (or a Stop): the loop runs again on the same transcript. */
+  continue(): Promise<boolean> {
+    if (this.busy || !this.session.messages.length) return Promise.resolve(false);
+    return this.start(async (plan, signal) => this.session.continue(plan, signal));
   }
 
   stop(): void {
@@ -84,73 +95,144 @@ export class ChatController {
     this.stop();
     await this.turn;
     this.session.clear();
-    this.host.post(this.fullState());
-    this.host.turnEnded();
+    this.cards.clear();
+    this.todo = [];
+    this.continueText = '';
+    for (const m of this.fullState()) this.host.post(m);
+    this.host.runEnded(undefined);
   }
 
-  /** `index` is where the session puts the answer (right after the user's message). */
-  private run(controller: AbortController, events: AsyncGenerator<StreamEvent>, index: number, isRetry: boolean, modelRef: string): Promise<void> {
+  private start(begin: (plan: RunPlan, signal: AbortSignal) => Promise<AsyncGenerator<AgentEvent>>): Promise<boolean> {
+    const controller = new AbortController();
     this.running = controller;
-    const turn = this.consume(events, index, isRetry, modelRef).finally(() => {
+    this.continueText = '';
+    this.host.post({ type: 'continueOffer', text: '' });
+    this.host.post({ type: 'busy', busy: true });
+    let outcome: Extract<AgentEvent, { type: 'end' }>['outcome'] | undefined;
+    const turn = (async () => {
+      const plan = await this.host.plan();
+      const events = await begin(plan, controller.signal);
+      outcome = await this.consume(events);
+    })().catch(err => {
+      this.host.post({ type: 'status', text: `Tack failed: ${(err as Error).message}` });
+    }).finally(() => {
       this.running = undefined;
       this.host.post({ type: 'busy', busy: false });
-      this.host.post({ type: 'status', text: '' });
-      const answer = this.session.messages[index];
-      this.host.turnEnded(answer?.role === 'assistant' ? answer.interrupted : undefined);
+      if (outcome?.stopReason === 'max_steps') {
+        this.continueText = `Stopped after ${outcome.steps} steps (the profile's maxSteps).`;
+        this.host.post({ type: 'continueOffer', text: this.continueText });
+      }
+      this.host.runEnded(outcome);
     });
     this.turn = turn;
-    return turn;
+    return turn.then(() => true);
   }
 
-  private async consume(events: AsyncGenerator<StreamEvent>, index: number, isRetry: boolean, modelRef: string): Promise<void> {
-    this.host.post({ type: 'busy', busy: true });
-    if (isRetry) this.host.post({ type: 'truncate', index });
-    this.host.post({ type: 'append', message: toViewMessage({ role: 'assistant', text: '', model: modelRef }) });
-    this.host.post({ type: 'status', text: 'Waiting for the model…' });
-
-    let text = '';
-    let reasoning = '';
+  private async consume(events: AsyncGenerator<AgentEvent>): Promise<Extract<AgentEvent, { type: 'end' }>['outcome'] | undefined> {
+    let pending = new Map<string, { text: string; reasoning: string }>();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const flush = () => {
       timer = undefined;
-      if (!text && !reasoning) return;
-      this.host.post({ type: 'delta', index, ...(text ? { text } : {}), ...(reasoning ? { reasoning } : {}) });
-      text = '';
-      reasoning = '';
+      for (const [id, d] of pending) this.host.post({ type: 'delta', id, ...(d.text ? { text: d.text } : {}), ...(d.reasoning ? { reasoning: d.reasoning } : {}) });
+      pending = new Map();
     };
     let countdown: ReturnType<typeof setInterval> | undefined;
-    const stopCountdown = () => { clearInterval(countdown); countdown = undefined; };
-    const handle = (ev: StreamEvent) => {
-      // The answer's model, not the requested one: a profile's fallback may have taken over.
-      const answer = this.session.messages[index];
-      this.host.observe(ev, answer?.role === 'assistant' ? answer.model : modelRef);
-      if (countdown) { stopCountdown(); this.host.post({ type: 'status', text: '' }); }
-      if (ev.type === 'retry') {
-        // The wait is shown as a countdown; Stop aborts the turn, which ends the wait at once.
-        const until = Date.now() + ev.waitMs;
-        const show = () => {
-          const s = Math.max(0, Math.ceil((until - Date.now()) / 1000));
-          this.host.post({ type: 'status', text: ev.waitMs > 0 ? `${ev.message} Retrying in ${s} s (attempt ${ev.attempt} of ${ev.maxAttempts}). Stop cancels.` : ev.message });
-        };
-        show();
-        countdown = setInterval(show, 1000);
-        return;
-      }
-      if (ev.type === 'text' || ev.type === 'reasoning') {
-        if (ev.type === 'text') text += ev.delta; else reasoning += ev.delta;
-        if (!timer) {
-          this.host.post({ type: 'status', text: '' });
-          timer = setTimeout(flush, FLUSH_MS);
+    const stopCountdown = () => { if (countdown) { clearInterval(countdown); countdown = undefined; this.host.post({ type: 'status', text: '' }); } };
+    let outcome: Extract<AgentEvent, { type: 'end' }>['outcome'] | undefined;
+    try {
+      for await (const ev of events) {
+        this.host.observe(ev);
+        switch (ev.type) {
+          case 'message': {
+            const v = this.viewMessage(ev.message);
+            if (v) this.host.post({ type: 'append', message: v });
+            if (ev.message.role === 'assistant') this.host.post({ type: 'status', text: 'Waiting for the model…' });
+            break;
+          }
+          case 'stream': {
+            const s = ev.event;
+            if (s.type === 'text' || s.type === 'reasoning') {
+              stopCountdown();
+              const d = pending.get(ev.messageId) ?? { text: '', reasoning: '' };
+              if (s.type === 'text') d.text += s.delta; else d.reasoning += s.delta;
+              pending.set(ev.messageId, d);
+              if (!timer) { this.host.post({ type: 'status', text: '' }); timer = setTimeout(flush, FLUSH_MS); }
+            } else if (s.type === 'retry') {
+              stopCountdown();
+              // The wait is shown as a countdown; Stop aborts the run, which ends the wait at once.
+              const until = Date.now() + s.waitMs;
+              const show = () => {
+                const secs = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+                this.host.post({ type: 'status', text: s.waitMs > 0 ? `${s.message} Retrying in ${secs} s (attempt ${s.attempt} of ${s.maxAttempts}). Stop cancels.` : s.message });
+              };
+              show();
+              countdown = setInterval(show, 1000);
+            }
+            break;
+          }
+          case 'message_end': {
+            clearTimeout(timer);
+            flush();
+            this.host.post({ type: 'status', text: '' });
+            const v = this.viewMessage(ev.message);
+            if (v) this.host.post({ type: 'replace', message: v });
+            break;
+          }
+          case 'tool': this.updateCard(ev.call); break;
+          case 'tool_output': {
+            const card = this.cards.get(ev.messageId)?.get(ev.id);
+            if (card && (card.output?.length ?? 0) < MAX_CARD_OUTPUT) card.output = (card.output ?? '') + ev.chunk;
+            this.host.post({ type: 'toolOutput', id: ev.id, chunk: ev.chunk });
+            break;
+          }
+          case 'approval_requested': {
+            const r = ev.request;
+            const card = [...this.cards.values()].map(m => m.get(r.id)).find(Boolean);
+            if (card) {
+              card.approval = { nonce: r.nonce, summary: r.summary, ...(r.command ? { command: r.command } : {}), diff: r.preview !== undefined };
+              this.postCard(card);
+            }
+            break;
+          }
+          case 'approval_resolved': {
+            const card = [...this.cards.values()].map(m => m.get(ev.id)).find(Boolean);
+            if (card?.approval) { delete card.approval; this.postCard(card); }
+            break;
+          }
+          case 'todo': this.todo = ev.items; this.host.post({ type: 'todo', items: ev.items }); break;
+          case 'end': outcome = ev.outcome; break;
+          default: break;
         }
       }
-    };
-    try {
-      for await (const ev of events) handle(ev);
     } finally {
       stopCountdown();
+      clearTimeout(timer);
+      flush();
+      this.host.post({ type: 'status', text: '' });
     }
-    clearTimeout(timer);
-    flush();
-    this.host.post({ type: 'replace', index, message: toViewMessage(this.session.messages[index]) });
+    return outcome;
+  }
+
+  private readonly cardOwner = new Map<string, string>();
+
+  private updateCard(call: ToolCard): void {
+    let forMessage = this.cards.get(call.messageId);
+    if (!forMessage) { forMessage = new Map(); this.cards.set(call.messageId, forMessage); }
+    const prev = forMessage.get(call.id);
+    const card: ViewCard = {
+      id: call.id, name: call.name, title: call.title, state: call.state, args: argsText(call.args),
+      // Live output stays until the result replaces it.
+      ...(call.result !== undefined ? { output: call.result } : prev?.output ? { output: prev.output } : {}),
+      ...(call.changedPath ? { changedPath: call.changedPath } : {}),
+      ...(prev?.approval && call.state === 'awaiting_approval' ? { approval: prev.approval } : {}),
+    };
+    forMessage.set(call.id, card);
+    this.cardOwner.set(call.id, call.messageId);
+    this.postCard(card);
+  }
+
+  private postCard(card: ViewCard): void {
+    const messageId = this.cardOwner.get(card.id);
+    if (messageId) this.host.post({ type: 'tool', messageId, card });
   }
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
 import type { ChatController } from './chat-controller';
+import type { EditorApprovals } from './approvals';
 import type { Logger } from '../core/index';
 import { webviewHtml, webviewOptions } from './webview-html';
 
@@ -17,6 +18,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly controller: () => ChatController,
+    private readonly approvals: () => EditorApprovals,
     private readonly log: Logger,
     /** Called after the webview said `ready` and got the conversation: the host posts notices and the model. */
     private readonly onReady: () => void,
@@ -33,6 +35,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       // A hidden webview is torn down; when shown again it loads afresh and says `ready`.
       view.onDidChangeVisibility(() => { if (!view.visible) this.ready = false; }),
     );
+  }
+
+  get isVisible(): boolean {
+    return this.view?.visible === true && this.ready;
   }
 
   get isResolved(): boolean {
@@ -57,7 +63,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     switch (msg.type) {
       case 'ready':
         this.ready = true;
-        this.post(c.fullState());
+        for (const m of c.fullState()) this.post(m);
         this.onReady();
         break;
       case 'send': await c.send(msg.text); break;
@@ -67,6 +73,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'switchModel': await vscode.commands.executeCommand('tack.switchModel'); break;
       case 'copy': await vscode.env.clipboard.writeText(msg.text); break;
       case 'openLink': await openLink(msg.url); break;
+      case 'approve': this.approvals().answer(msg.id, msg.nonce, msg.decision); break;
+      case 'showDiff': await this.approvals().showDiff(msg.id, msg.nonce); break;
+      case 'openFile': await openWorkspaceFile(msg.path); break;
+      case 'continue': await c.continue(); break;
     }
   }
 
@@ -87,4 +97,11 @@ async function openLink(url: string): Promise<void> {
   const open = 'Open';
   const answer = await vscode.window.showInformationMessage(`Open this link from the chat?\n\n${url}`, { modal: true }, open);
   if (answer === open) await vscode.env.openExternal(uri);
+}
+
+/** Opens a workspace file a tool changed; anything that leaves the workspace folder is ignored. */
+async function openWorkspaceFile(rel: string): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder || rel.startsWith('/') || rel.split(/[\\/]/).includes('..')) return;
+  await vscode.window.showTextDocument(vscode.Uri.joinPath(folder.uri, rel), { preview: true });
 }

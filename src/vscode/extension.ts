@@ -1,7 +1,10 @@
 /** Composition root: wires the adapters to core and registers disposables. Nothing else lives here. */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { ChatSession, refreshModels, UsageLog, usageRecordsCsv } from '../core/index';
+import { AgentSession, refreshModels, UsageLog, usageRecordsCsv } from '../core/index';
+import { EditorApprovals } from './approvals';
+import { editorRgPath } from './ripgrep-path';
+import { editorFileOps } from './workspace-files';
 import type { TackApi } from './api';
 import { ChatController } from './chat-controller';
 import { ChatViewProvider } from './chat-view';
@@ -29,15 +32,23 @@ export function activate(context: vscode.ExtensionContext): TackApi {
   const profiles = new ProfilesHost(context.workspaceState, builtinPrompts);
   const facts = new ModelFacts(() => Math.min(readSettings().network.connectTimeoutMs, 5000));
   const usageLog = new UsageLog(fileUsageLog(vscode.Uri.joinPath(context.globalStorageUri, 'usage.jsonl')));
-  const view = new ChatViewProvider(context.extensionUri, () => controller, logger, () => host.refresh());
-  const host = new TackHost({ profiles, choice, facts, status, keys, log: logger, usageLog, promptsDir, post: m => view.post(m) });
-  const session = new ChatSession({ keys: { getKey: id => host.setup().keys.getKey(id), confirmOrigin: (id, o, p) => keys.confirmOrigin!(id, o, p) }, log: logger, systemPrompt: () => host.systemPrompt() });
+  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => controller, () => approvals, logger, () => host.refresh());
+  const host = new TackHost({
+    profiles, choice, facts, status, keys, log: logger, usageLog, promptsDir, storageDir: context.globalStorageUri.fsPath,
+    rgPath: editorRgPath(), files: root => editorFileOps(root), post: m => view.post(m),
+  });
+  const approvals: EditorApprovals = new EditorApprovals(
+    () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, () => view.isVisible, logger,
+    (id, origin, previous) => keys.confirmOrigin!(id, origin, previous),
+  );
+  // The session's keys are the active profile's (workspace providers never get one); resolved per run.
+  const session = new AgentSession({ log: logger, approvals, mode: 'ask' });
   const controller: ChatController = new ChatController(session, {
     post: m => view.post(m),
-    plan: () => host.plan(),
+    plan: () => host.plan(session),
     modelInfo: () => host.modelInfo(),
-    observe: (ev, ref) => host.observe(ev, ref),
-    turnEnded: last => void host.turnEnded(last),
+    observe: ev => host.observe(ev),
+    runEnded: () => host.runEnded(session.totals),
   });
   const usagePanel = new UsagePanel(context.extensionUri, {
     records: async () => (await usageLog.read()).records,
@@ -52,11 +63,12 @@ export function activate(context: vscode.ExtensionContext): TackApi {
   };
 
   context.subscriptions.push(
-    channel, status, view, profiles,
+    channel, status, view, profiles, approvals,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
     vscode.commands.registerCommand('tack.openChat', () => vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`)),
     vscode.commands.registerCommand('tack.newChat', async () => { await controller.clear(); host.newSession(); }),
     vscode.commands.registerCommand('tack.retry', () => controller.retry()),
+    vscode.commands.registerCommand('tack.continue', () => controller.continue()),
     vscode.commands.registerCommand('tack.switchModel', switchModel),
     vscode.commands.registerCommand('tack.refreshModels', () => { refreshModels(); facts.clear(); host.refresh(); return switchModel(); }),
     vscode.commands.registerCommand('tack.switchProfile', async () => {
@@ -93,7 +105,10 @@ export function activate(context: vscode.ExtensionContext): TackApi {
     statusText: () => status.modelText,
     statusTexts: () => status.texts(),
     profileName: () => profiles.active().name,
-    sessionTotals: () => ({ ...host.totals }),
+    sessionTotals: () => session.totals,
+    continueRun: async () => { await controller.continue(); },
+    pendingApprovals: () => approvals.list().map(r => ({ id: r.id, nonce: r.nonce, tool: r.tool, summary: r.summary })),
+    answerApproval: (id, nonce, decision) => approvals.answer(id, nonce, decision),
     isViewResolved: () => view.isResolved,
   };
 }

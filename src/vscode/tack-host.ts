@@ -4,13 +4,14 @@
  * One instance per window; extension.ts wires it to the views and commands.
  */
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import {
-  addToTotals, catalogPrice, checkBudget, chooseOllamaNumCtx, checkExpectedQuantization, effectiveContextWindow, emptyTotals, lookupModel,
-  nodeWorkspaceReader, prepareProfileTurn, providerDeclaredQuantization, resolveTarget, serverKindOf, systemPromptFor, totalTokens,
-  usageRecord, UsageLog, type KeySource, type Logger, type ProbeResult, type SessionTotals, type StreamEvent, type TurnSetup,
+  catalogPrice, checkBudget, RESTRICTED_MODE_NOTICE, chooseOllamaNumCtx, checkExpectedQuantization, effectiveContextWindow, emptyTotals, lookupModel,
+  nodeExec, nodeWorkspaceReader, prepareProfileTurn, providerDeclaredQuantization, resolveTarget, runTools, serverKindOf, systemPromptFor,
+  totalTokens, usageRecord, UsageLog, type AgentEvent, type AgentSession, type KeySource, type Logger, type ProbeResult, type RunPlan,
+  type SessionTotals, type TurnSetup,
 } from '../core/index';
 import type { HostToWebview, ModelInfo } from '../shared/protocol';
-import type { TurnPlan } from './chat-controller';
 import type { ModelChoice } from './model-choice';
 import type { ModelFacts } from './model-facts';
 import type { ProfilesHost } from './profiles-host';
@@ -28,12 +29,16 @@ export interface TackHostDeps {
   log: Logger;
   usageLog: UsageLog;
   promptsDir: string;
+  /** Where sessions keep their own files (user storage, never the workspace). */
+  storageDir: string;
+  rgPath: string;
+  files: (root: string) => import('../core/index').FileOps;
   post(msg: HostToWebview): void;
 }
 
 export class TackHost {
+  /** The session's totals as the loop's last usage event reported them (core owns the ledger). */
   totals: SessionTotals = emptyTotals();
-  private budgetOverridden = false;
   private facts?: ProbeResult;
   private factsFor = '';
   /** The upstream provider that served the last response of each model (OpenRouter), for its quantization. */
@@ -57,7 +62,6 @@ export class TackHost {
       keys: this.d.keys,
       prices: catalogPrice,
       probeOllama: t => this.d.facts.probe(t),
-      budgetOverridden: () => this.budgetOverridden,
       warn: m => this.d.log.warn(m),
     });
     // The profile always exists (the store falls back to the default), so an error here is a bug worth seeing.
@@ -66,9 +70,16 @@ export class TackHost {
     return r;
   }
 
-  plan(): TurnPlan {
+  /** Everything a run needs, resolved once when it starts: profile, model, keys, tools (off in Restricted Mode). */
+  async plan(session: AgentSession): Promise<RunPlan> {
     const s = this.setup();
-    return { settings: s.settings, modelRef: s.modelRef, turn: s.turn };
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const root = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    const tools = await runTools({
+      profile: s.profile, promptsDir: this.d.promptsDir, root, files: this.d.files(root ?? ''), exec: nodeExec(this.d.rgPath),
+      snapshots: session.snapshots, dataDir: path.join(this.d.storageDir, 'sessions', session.id), trusted: vscode.workspace.isTrusted, log: this.d.log,
+    });
+    return { setup: s, system: () => this.systemPrompt(), ...(tools ? { tools } : {}) };
   }
 
   modelRef(): string {
@@ -88,39 +99,35 @@ export class TackHost {
     return systemPromptFor(s.profile, reader, this.d.promptsDir, m => this.d.log.warn(m));
   }
 
-  /** Ledger, usage log and budget, from each event of a turn. */
-  observe(ev: StreamEvent, modelRef: string): void {
-    if (ev.type !== 'usage') return;
-    this.totals = addToTotals(this.totals, ev.usage);
-    if (ev.servedBy && this.servedBy.get(modelRef) !== ev.servedBy) {
-      this.servedBy.set(modelRef, ev.servedBy);
-      this.factsFor = ''; // probe again: the quantization is the serving provider's
+  /** The status bar and the usage log, projected from each event of a run. */
+  observe(ev: AgentEvent): void {
+    if (ev.type === 'stream' && ev.event.type === 'usage' && ev.event.servedBy) {
+      const ref = this.lastSetup?.modelRef ?? '';
+      if (this.servedBy.get(ref) !== ev.event.servedBy) {
+        this.servedBy.set(ref, ev.event.servedBy);
+        this.factsFor = ''; // probe again: the quantization is the serving provider's
+      }
+      return;
     }
-    const slash = modelRef.indexOf('/');
+    if (ev.type !== 'usage') return;
+    this.totals = ev.totals;
+    const slash = ev.modelRef.indexOf('/');
     const profile = this.lastSetup?.profile.name;
-    const costSource = ev.costSource ?? (ev.usage.costUsd === null ? 'unknown' : 'provider');
     void this.d.usageLog.append(usageRecord({
-      now: new Date(), workspace: this.workspaceLabel(), provider: modelRef.slice(0, slash), model: modelRef.slice(slash + 1),
-      ...(profile ? { profile } : {}), usage: ev.usage, costSource,
+      now: new Date(), workspace: this.workspaceLabel(), provider: ev.modelRef.slice(0, slash), model: ev.modelRef.slice(slash + 1),
+      ...(profile ? { profile } : {}), usage: ev.usage, costSource: ev.costSource,
     })).catch(err => this.d.log.error(`Could not write the usage log: ${(err as Error).message}`));
+    this.refresh();
   }
 
-  /** After a turn: refresh the status bar; offer to go on when the budget stopped the turn. */
-  async turnEnded(lastError?: { kind: string; message: string }): Promise<void> {
+  /** After a run: the totals are the run's last word; refresh the status bar. */
+  runEnded(totals?: SessionTotals): void {
+    if (totals) this.totals = totals;
     this.refresh();
-    if (lastError?.kind === 'policy' && this.lastSetup && checkBudget(this.budgetTotals(), this.lastSetup.profile).level === 'stop') {
-      const go = 'Continue this session';
-      const answer = await vscode.window.showWarningMessage(lastError.message, go);
-      if (answer === go) {
-        this.budgetOverridden = true;
-        await vscode.commands.executeCommand('tack.retry');
-      }
-    }
   }
 
   newSession(): void {
     this.totals = emptyTotals();
-    this.budgetOverridden = false;
     this.refresh();
   }
 
@@ -165,7 +172,7 @@ export class TackHost {
       budget,
     });
     const notices: Notice[] = [];
-    if (!vscode.workspace.isTrusted) notices.push({ level: 'info', text: 'Restricted Mode: this folder is not trusted, so Tack ignores the providers its profiles define and keeps edit, write and bash off. Trust the folder to lift this.' });
+    if (!vscode.workspace.isTrusted) notices.push({ level: 'info', text: RESTRICTED_MODE_NOTICE });
     if (profileState.notice) notices.push({ level: 'warning', text: profileState.notice });
     if (quantizationCheck.status === 'mismatch' || quantizationCheck.status === 'unknown') notices.push({ level: 'warning', text: quantizationCheck.message });
     if (budget.level !== 'ok' && budget.message) notices.push({ level: budget.level === 'stop' ? 'error' : 'warning', text: budget.message });

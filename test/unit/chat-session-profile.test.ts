@@ -2,7 +2,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
-import { ChatSession, type TurnOptions } from '../../src/core/agent/chat-session';
+import { chatSession } from './agent-support';
+import type { TurnOptions } from '../../src/core/agent/turn-options';
 import { settingsFromObject } from '../../src/core/config/settings';
 import type { StreamEvent } from '../../src/core/events';
 import { budgetStopError, checkAllowedProvider, checkBudget, nextFallbackModel } from '../../src/core/profiles/policy';
@@ -15,7 +16,7 @@ before(async () => { server = await startOpenAIServer({ chunkDelayMs: 0 }); });
 after(() => server.close());
 
 const settings = () => settingsFromObject({ 'tack.providers': { local: { type: 'openai-compatible', baseUrl: server.baseUrl } } });
-const session = () => new ChatSession({ keys: { getKey: async () => undefined }, log: { info() {}, warn() {}, error() {} }, systemPrompt: async () => 'sys' });
+const session = () => chatSession();
 async function drain(it: AsyncGenerator<StreamEvent>): Promise<StreamEvent[]> {
   const out: StreamEvent[] = [];
   for await (const e of it) out.push(e);
@@ -100,7 +101,10 @@ test('no fallback after output has started, after Stop, or for errors fallbacks 
   assert.ok(!server.requests.slice(before).some(r => r.model === 'echo'));
   const stopped = new AbortController();
   stopped.abort();
+  const sent = server.requests.length;
   const evs3 = await drain(s.send('stopped', settings(), 'local/error-429', stopped.signal, { ...hooks(p), fallback: () => 'local/echo' }));
-  const end = evs3.at(-1)!;
-  assert.equal(end.type === 'error' && end.kind, 'cancelled');
+  // Stopped before the first request: nothing is sent, nothing falls back.
+  assert.deepEqual(evs3, []);
+  assert.equal(server.requests.length, sent);
+  assert.equal(s.messages.at(-1)!.role === 'user' && s.messages.at(-1)!.text, 'stopped', 'the message is kept');
 });

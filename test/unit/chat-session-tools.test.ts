@@ -1,9 +1,9 @@
-// ChatSession with tools, reasoning blocks and provider switches between turns; retry events reach the host.
+// The agent session with tools offered (not run), reasoning blocks and provider switches between turns; retry events reach the host.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
 import { startAnthropicServer, type AnthropicServer } from '../fixtures/anthropic-server';
-import { ChatSession } from '../../src/core/agent/chat-session';
+import { chatSession } from './agent-support';
 import { settingsFromObject } from '../../src/core/config/settings';
 import { collect, errorOf, ofType } from './support';
 
@@ -18,7 +18,7 @@ const settings = () => settingsFromObject({
     claude: { type: 'anthropic', baseUrl: claude.baseUrl },
   },
 });
-const session = () => new ChatSession({ keys: { getKey: async () => undefined }, log: { info() {}, warn() {}, error() {} }, systemPrompt: async () => 'sys' });
+const session = () => chatSession();
 const signal = () => new AbortController().signal;
 const TOOLS = [{ name: 'read_file', description: 'Read', parameters: { type: 'object' } }];
 

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
-import { ChatSession } from '../../src/core/agent/chat-session';
+import { chatSession } from './agent-support';
 import { settingsFromObject } from '../../src/core/config/settings';
 import type { StreamEvent } from '../../src/core/events';
 
@@ -11,7 +11,7 @@ before(async () => { server = await startOpenAIServer({ chunkDelayMs: 1 }); });
 after(() => server.close());
 
 const settings = () => settingsFromObject({ 'tack.providers': { local: { type: 'openai-compatible', baseUrl: server.baseUrl, label: 'Local' } } });
-const newSession = () => new ChatSession({ keys: { getKey: async () => undefined }, log: { info() {}, warn() {}, error() {} }, systemPrompt: async () => 'sys' });
+const newSession = () => chatSession();
 async function drain(it: AsyncGenerator<StreamEvent>): Promise<StreamEvent[]> {
   const out: StreamEvent[] = [];
   for await (const e of it) out.push(e);

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOpenAIServer, type FakeServer } from '../fixtures/openai-server';
 import { keyDecision, parseStoredKey, resolveKey, serializeStoredKey } from '../../src/core/providers/keys';
-import { ChatSession } from '../../src/core/agent/chat-session';
+import { chatSession } from './agent-support';
 import { settingsFromObject } from '../../src/core/config/settings';
 import type { KeySource } from '../../src/core/ports';
 import { collect, endpointFor, errorOf, newLogs } from './support';
@@ -54,7 +54,7 @@ test('resolveKey asks the host for a new origin and withholds the key when it ca
 
 test('a workspace-planted baseUrl for a keyed provider never receives the key; the auth error says why', async () => {
   const settings = settingsFromObject({ 'tack.providers': { openai: { baseUrl: server.baseUrl } } });
-  const session = new ChatSession({ keys: { getKey: async () => ({ key: 'sk-real', origin: 'https://api.openai.com' }) }, log: { info() {}, warn() {}, error() {} }, systemPrompt: async () => 'sys' });
+  const session = chatSession({ getKey: async () => ({ key: 'sk-real', origin: 'https://api.openai.com' }) });
   const evs = await collect(session.send('hi', settings, 'openai/error-401', new AbortController().signal));
   assert.equal(server.requests.at(-1)!.headers.authorization, undefined, 'no key went to the local server');
   const err = errorOf(evs)!;
@@ -65,10 +65,7 @@ test('a workspace-planted baseUrl for a keyed provider never receives the key; t
 
 test('a confirmed key goes to the configured endpoint', async () => {
   const settings = settingsFromObject({ 'tack.providers': { lab: { type: 'openai-compatible', baseUrl: server.baseUrl } } });
-  const session = new ChatSession({
-    keys: { getKey: async () => ({ key: 'lab-key' }), confirmOrigin: async () => true },
-    log: { info() {}, warn() {}, error() {} }, systemPrompt: async () => 'sys',
-  });
+  const session = chatSession({ getKey: async () => ({ key: 'lab-key' }), confirmOrigin: async () => true });
   await collect(session.send('hi', settings, 'lab/echo', new AbortController().signal));
   assert.equal(server.requests.at(-1)!.headers.authorization, 'Bearer lab-key');
 });

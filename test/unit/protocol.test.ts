@@ -17,9 +17,20 @@ test('malformed or unknown webview messages are rejected', () => {
 });
 
 test('host messages are validated too', () => {
-  assert.ok(parseHostMessage({ type: 'delta', index: 1, text: 'a' }));
-  assert.ok(parseHostMessage({ type: 'state', messages: [{ role: 'user', text: 'x' }], busy: false, model: { label: 'm', ref: null } }));
-  assert.equal(parseHostMessage({ type: 'delta', index: -1 }), undefined);
-  assert.equal(parseHostMessage({ type: 'append', message: { role: 'system', text: 'x' } }), undefined);
-  assert.equal(parseHostMessage({ type: 'replace', index: 0, message: { role: 'assistant', text: 'x', error: { kind: 'boom', message: '' } } }), undefined);
+  assert.ok(parseHostMessage({ type: 'delta', id: 'm1', text: 'a' }));
+  assert.ok(parseHostMessage({ type: 'state', messages: [{ id: 'u1', role: 'user', text: 'x' }], busy: false, model: { label: 'm', ref: null } }));
+  assert.equal(parseHostMessage({ type: 'delta', index: 1, text: 'a' }), undefined, 'messages are addressed by id, not index');
+  assert.equal(parseHostMessage({ type: 'delta', id: '' }), undefined);
+  assert.equal(parseHostMessage({ type: 'append', message: { id: 'x', role: 'system', text: 'x' } }), undefined);
+  assert.equal(parseHostMessage({ type: 'replace', message: { id: 'a', role: 'assistant', text: 'x', error: { kind: 'boom', message: '' } } }), undefined);
+  const card = { id: 'call_1', name: 'edit', title: 'edit a.ts', state: 'awaiting_approval', args: '{}', approval: { nonce: 'a'.repeat(32), summary: 's', diff: true } };
+  assert.ok(parseHostMessage({ type: 'tool', messageId: 'm1', card }));
+  assert.equal(parseHostMessage({ type: 'tool', messageId: 'm1', card: { ...card, state: 'exploded' } }), undefined);
+});
+
+test('approval answers from the webview must name a decision and carry a nonce field', () => {
+  assert.ok(parseWebviewMessage({ type: 'approve', id: 'call_1', nonce: 'n', decision: 'approve' }));
+  assert.equal(parseWebviewMessage({ type: 'approve', id: 'call_1', decision: 'approve' }), undefined);
+  assert.equal(parseWebviewMessage({ type: 'approve', id: 'call_1', nonce: 'n', decision: 'always' }), undefined);
+  assert.equal(parseWebviewMessage({ type: 'openFile', path: '' }), undefined);
 });

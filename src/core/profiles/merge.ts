@@ -3,7 +3,8 @@
  *  - the same profile name in several layers: built-in < user (`tack.profiles`) < workspace, deep-merged;
  *  - `extends` is resolved after that merge, so it reaches across layers (a workspace profile may extend a
  *    built-in or a user profile) and a workspace override of a built-in applies to every profile extending it;
- *  - deep merge: objects merge key by key (so `tools` maps combine), arrays and plain values replace;
+ *  - deep merge: objects merge key by key (so `tools` maps combine), arrays and plain values replace; an empty
+ *    object replaces too, so `"tools": {}` clears the inherited map (chat only);
  *  - `extends` and `description` belong to one profile and are not inherited;
  *  - an unknown target or a cycle never stops resolution: the broken link is dropped and reported.
  */
@@ -21,7 +22,7 @@ export function deepMerge<T extends PlainObject>(base: T, over: PlainObject): T 
   for (const [k, v] of Object.entries(over)) {
     if (v === undefined) continue;
     const b = out[k];
-    out[k] = isPlainObject(b) && isPlainObject(v) ? deepMerge(b, v) : clone(v);
+    out[k] = isPlainObject(b) && isPlainObject(v) && Object.keys(v).length > 0 ? deepMerge(b, v) : clone(v);
   }
   return out as T;
 }

@@ -28,6 +28,12 @@ export interface OpenRouterSpec {
   sort?: 'price' | 'throughput' | 'latency';
 }
 
+/** Rules for the bash tool (see tools/command-rules.ts). */
+export interface CommandRulesSpec {
+  auto?: string[];
+  deny?: string[];
+}
+
 export interface ProfileSpec {
   extends?: string;
   description?: string;
@@ -41,6 +47,7 @@ export interface ProfileSpec {
   instructions?: string[];
   tools?: Record<string, ToolPolicy>;
   editFormat?: EditFormat;
+  commands?: CommandRulesSpec;
   skills?: string[];
   mcpServers?: string[];
   compaction?: CompactionSpec;
@@ -107,6 +114,7 @@ export interface ResolvedProfile {
   instructions?: string[];
   tools: Record<string, ToolPolicy>;
   editFormat?: EditFormat;
+  commands?: CommandRulesSpec;
   skills?: string[];
   mcpServers?: string[];
   compaction?: CompactionSpec;

@@ -1,23 +1,22 @@
 /**
  * What a host needs to run a turn with a profile, in one place for the CLI and the editor: the model, settings with
  * the profile layers' providers, a key source that never gives a workspace provider a key, the per-turn hooks
- * (allowedProviders, budget, request options incl. Ollama's num_ctx, price, fallbackModels) and the system prompt.
+ * (allowedProviders, request options incl. Ollama's num_ctx, price, fallbackModels) and the system prompt.
  */
-import type { TurnOptions } from '../agent/chat-session';
+import type { TurnOptions } from './turn-options';
 import type { ProfileSettings } from '../config/profile-settings';
 import type { TackSettings } from '../config/settings';
 import type { WorkspaceReader } from '../files/workspace-reader';
 import type { PriceLookup } from '../ledger/cost';
-import { totalTokens } from '../ledger/session';
 import { chooseOllamaNumCtx } from '../models/context-window';
 import { probeOllama, serverKindOf, type ProbeResult, type ProbeTarget } from '../models/probes';
 import type { KeySource } from '../ports';
 import { loadPrompt } from '../prompts';
-import { modelForTurn, requestOptionsFor, settingsWithProfileProviders, withoutWorkspaceKeys, workspaceProviderIds } from './apply';
-import { budgetStopError, checkAllowedProvider, checkBudget, nextFallbackModel } from './policy';
-import { composeSystemPrompt, instructionFiles, systemPromptSource } from './prompt';
-import type { ProfileState } from './store';
-import type { ResolvedProfile } from './types';
+import { modelForTurn, requestOptionsFor, settingsWithProfileProviders, withoutWorkspaceKeys, workspaceProviderIds } from '../profiles/apply';
+import { checkAllowedProvider, nextFallbackModel } from '../profiles/policy';
+import { composeSystemPrompt, instructionFiles, systemPromptSource } from '../profiles/prompt';
+import type { ProfileState } from '../profiles/store';
+import type { ResolvedProfile } from '../profiles/types';
 
 export interface TurnSetupInput {
   state: ProfileState;
@@ -31,8 +30,6 @@ export interface TurnSetupInput {
   prices: PriceLookup;
   /** Ollama probe; hosts pass a cached one. Defaults to a fresh probe per turn. */
   probeOllama?: (t: ProbeTarget) => Promise<ProbeResult>;
-  /** True once the person chose to go on past the profile's budget in this session. */
-  budgetOverridden?: () => boolean;
   warn(message: string): void;
 }
 
@@ -57,8 +54,8 @@ export function prepareProfileTurn(i: TurnSetupInput): TurnSetup | { error: stri
     keys: withoutWorkspaceKeys(i.keys, workspaceProviderIds(r)),
     modelRef: modelForTurn(i.explicitModel, profile, i.settings),
     turn: {
-      check: (target, totals) => checkAllowedProvider(profile, target.endpoint.id)
-        ?? (i.budgetOverridden?.() ? undefined : budgetStopError(checkBudget({ costUsd: totals.costUsd, tokens: totalTokens(totals) }, profile))),
+      // The budget is the loop's: it owns the ledger and asks before going on past it.
+      check: target => checkAllowedProvider(profile, target.endpoint.id),
       options: async target => {
         let numCtx: number | undefined;
         if (serverKindOf(target.endpoint.id, target.endpoint.baseUrl, target.endpoint.type) === 'ollama') {

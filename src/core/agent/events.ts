@@ -1,0 +1,76 @@
+/**
+ * The one event union an agent run yields. Hosts (panel, status bar, usage log, CLI) only project these events;
+ * nothing they show is recomputed outside core.
+ *
+ * Ordering contract of one run:
+ *  - `message` for the user's message (when the run starts with one), then per step: `step_start`, `message` for
+ *    the new assistant message (empty), `stream` events for that message (text, reasoning, tool-call deltas, retry,
+ *    usage, done/error — a StreamEvent unchanged), `usage` once per response with the session totals,
+ *    `message_end` with the final assistant message, then for each tool call `tool` state changes
+ *    (pending → [awaiting_approval → approval_requested/approval_resolved] → running → `tool_output`* → done | error)
+ *    and a `message` per tool result, and `step_end`;
+ *  - last: one `end`.
+ */
+import type { ErrorKind, StopReason, StreamEvent, Usage } from '../events';
+import type { CostSource } from '../ledger/cost';
+import type { SessionTotals } from '../ledger/session';
+import type { StoredMessage } from './transcript';
+
+export type ToolState = 'pending' | 'awaiting_approval' | 'running' | 'done' | 'error';
+
+/** A tool call as hosts show it (a card in the panel, lines in the CLI). */
+export interface ToolCallView {
+  /** The call id the model gave; unique within its assistant message. */
+  id: string;
+  /** The id of the assistant message that made the call. */
+  messageId: string;
+  name: string;
+  /** Parsed arguments (the raw text when it was not valid JSON). */
+  args: unknown;
+  state: ToolState;
+  /** One line saying what the call does, for card titles and approvals (`edit src/a.ts (2 edits)`). */
+  title: string;
+  /** The result text sent to the model (done/error). */
+  result?: string;
+  /** Workspace-relative file the call changed, for a link on the card. */
+  changedPath?: string;
+}
+
+export type ApprovalDecision = 'auto' | 'approved' | 'denied';
+
+/** What an approval shows: exactly what will run or change, bound to these final arguments. */
+export interface ApprovalRequest {
+  /** The tool call id. */
+  id: string;
+  /** Fresh per request: an answer must carry it, so a forged or stale answer does nothing. */
+  nonce: string;
+  tool: string;
+  args: unknown;
+  /** A sentence for the person: what will run or change, and why it asks (policy, protected path, command rule). */
+  summary: string;
+  /** For file changes: the content before (undefined for a new file) and after, so a host can show a diff. */
+  preview?: { path: string; before?: string; after: string };
+  /** For commands: the exact command line. */
+  command?: string;
+}
+
+export type AgentOutcome =
+  | { stopReason: StopReason }
+  | { stopReason: 'max_steps'; steps: number }
+  | { stopReason: 'cancelled' }
+  | { stopReason: 'error'; kind: ErrorKind; message: string };
+
+export type AgentEvent =
+  | { type: 'message'; message: StoredMessage }
+  | { type: 'message_end'; message: StoredMessage }
+  | { type: 'step_start'; step: number; modelRef: string; provider: string; model: string }
+  | { type: 'stream'; messageId: string; event: StreamEvent }
+  /** Once per model response: what it used (priced) and the session's totals after it (the single ledger). */
+  | { type: 'usage'; messageId: string; modelRef: string; usage: Usage; costSource: CostSource; totals: SessionTotals }
+  | { type: 'tool'; call: ToolCallView }
+  | { type: 'tool_output'; id: string; messageId: string; chunk: string }
+  | { type: 'approval_requested'; request: ApprovalRequest }
+  | { type: 'approval_resolved'; id: string; tool: string; decision: ApprovalDecision; reason: string }
+  | { type: 'todo'; items: Array<{ text: string; status: string }> }
+  | { type: 'step_end'; step: number }
+  | { type: 'end'; outcome: AgentOutcome; totals: SessionTotals };

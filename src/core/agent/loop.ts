@@ -1,0 +1,151 @@
+/**
+ * The agent loop, as one plain function: send → stream → run the tool calls → send the results → repeat, until the
+ * model stops, the step limit, Stop (the AbortSignal) or the budget. It owns the session's single ledger and yields
+ * one AgentEvent union (agent/events.ts); hosts only project those events. Never throws.
+ */
+import type { AssistantMessage } from '../conversation';
+import type { StopReason } from '../events';
+import type { TackSettings } from '../config/settings';
+import type { SessionLedger } from '../ledger/session';
+import { checkBudget, budgetStopError } from '../profiles/policy';
+import { totalTokens } from '../ledger/session';
+import type { ResolvedProfile } from '../profiles/types';
+import type { ApprovalPort, KeySource, Logger } from '../ports';
+import type { FetchFn } from '../net/timed-fetch';
+import { streamResponse } from '../providers/stream';
+import type { ToolDefinition } from '../providers/request';
+import type { Tool, ToolContext } from '../tools/types';
+import { Channel } from './channel';
+import type { AgentEvent, AgentOutcome } from './events';
+import { runStep, type StreamFn } from './step';
+import { runToolCalls, type RunnerEnv } from './tool-runner';
+import { forRequest, withId, type StoredMessage } from './transcript';
+import type { TurnOptions } from './turn-options';
+import type { ApproveMode } from './approval-policy';
+
+export const DEFAULT_MAX_STEPS = 50;
+
+/** What a run needs from the profile and the host, resolved once per run (agent/turn-setup.ts). */
+export interface RunSetup {
+  profile: ResolvedProfile;
+  settings: TackSettings;
+  modelRef: string;
+  keys: KeySource;
+  turn: TurnOptions;
+}
+
+/** The tools of a run; absent or empty: chat only. */
+export interface RunTools {
+  tools: ReadonlyMap<string, Tool>;
+  definitions: readonly ToolDefinition[];
+  ctx: ToolContext;
+  saveOutput(callId: string, text: string): Promise<string | undefined>;
+}
+
+/** Per-session state the loop reads and updates (held by AgentSession). */
+export interface RunState {
+  ledger: SessionLedger;
+  sessionGrants: Set<string>;
+  budgetOverridden: boolean;
+}
+
+export interface AgentRunInput {
+  /** The session's transcript; the loop appends to it as the run goes. */
+  messages: StoredMessage[];
+  setup: RunSetup;
+  /** Read once per run (prompt files are read at run time). Throws with a message a person can act on. */
+  system: () => Promise<string>;
+  tools?: RunTools;
+  approvals: ApprovalPort;
+  mode: ApproveMode;
+  log: Logger;
+  state: RunState;
+  signal: AbortSignal;
+  /** Replaces the provider layer (tests). */
+  stream?: StreamFn;
+  fetch?: FetchFn;
+}
+
+export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
+  const { setup, state } = i;
+  const maxSteps = setup.profile.maxSteps ?? DEFAULT_MAX_STEPS;
+  const end = (outcome: AgentOutcome): AgentEvent => ({ type: 'end', outcome, totals: state.ledger.totals });
+  let system: string;
+  try {
+    system = await i.system();
+  } catch (err) {
+    yield end({ stopReason: 'error', kind: 'config', message: `The system prompt could not be read: ${(err as Error).message}` });
+    return;
+  }
+  // The key-origin question goes through the one approvals port.
+  const keys: KeySource = { getKey: id => setup.keys.getKey(id), confirmOrigin: (id, origin, prev) => i.approvals.confirmKeyOrigin(id, origin, prev) };
+  const turn: TurnOptions = {
+    ...setup.turn,
+    check: (target, totals) => setup.turn.check?.(target, totals)
+      ?? (state.budgetOverridden ? undefined : budgetStopError(checkBudget({ costUsd: totals.costUsd, tokens: totalTokens(totals) }, setup.profile))),
+  };
+  const definitions = i.tools?.definitions.length ? i.tools.definitions : undefined;
+
+  for (let step = 1; ; step++) {
+    if (i.signal.aborted) { yield end({ stopReason: 'cancelled' }); return; }
+    if (step > maxSteps) { yield end({ stopReason: 'max_steps', steps: maxSteps }); return; }
+    const request = forRequest(i.messages);
+    const answer = withId<AssistantMessage>({ role: 'assistant', text: '', model: setup.modelRef });
+    i.messages.push(answer);
+    yield { type: 'message', message: answer };
+    let started = false;
+    const startEvent = (): AgentEvent => {
+      const slash = answer.model.indexOf('/');
+      return { type: 'step_start', step, modelRef: answer.model, provider: answer.model.slice(0, slash), model: answer.model.slice(slash + 1) };
+    };
+    let stop: StopReason | undefined;
+    let budgetStop = false;
+    for await (const ev of runStep({
+      settings: setup.settings, modelRef: setup.modelRef, turn, keys, log: i.log, system, messages: request, tools: definitions,
+      totals: state.ledger.totals, signal: i.signal, stream: i.stream ?? streamResponse, fetch: i.fetch,
+    }, answer)) {
+      if (!started) { started = true; yield startEvent(); }
+      if (ev.type === 'usage') {
+        const slash = answer.model.indexOf('/');
+        state.ledger.add(answer.model.slice(0, slash), answer.model.slice(slash + 1), ev.usage);
+        yield { type: 'stream', messageId: answer.id, event: ev };
+        yield { type: 'usage', messageId: answer.id, modelRef: answer.model, usage: ev.usage, costSource: ev.costSource ?? (ev.usage.costUsd === null ? 'unknown' : 'provider'), totals: state.ledger.totals };
+        continue;
+      }
+      if (ev.type === 'done') stop = ev.stopReason;
+      if (ev.type === 'error' && ev.kind === 'policy' && !state.budgetOverridden && checkBudget({ costUsd: state.ledger.totals.costUsd, tokens: totalTokens(state.ledger.totals) }, setup.profile).level === 'stop') budgetStop = true;
+      yield { type: 'stream', messageId: answer.id, event: ev };
+    }
+    if (!started) yield startEvent();
+    yield { type: 'message_end', message: answer };
+
+    if (budgetStop && !i.signal.aborted && await i.approvals.confirmBudget(answer.interrupted?.message ?? 'The budget is used up.')) {
+      state.budgetOverridden = true;
+      // The stopped request is sent again; its empty answer leaves the transcript.
+      i.messages.splice(i.messages.indexOf(answer), 1);
+      yield { type: 'step_end', step };
+      step--;
+      continue;
+    }
+    const failed = answer.interrupted;
+    const calls = answer.toolCalls ?? [];
+    if (calls.length && i.tools && !i.signal.aborted) {
+      const chan = new Channel<AgentEvent>();
+      const env: RunnerEnv = {
+        tools: i.tools.tools, ctx: i.tools.ctx, policies: setup.profile.tools, mode: i.mode, approvals: i.approvals,
+        sessionGrants: state.sessionGrants, saveOutput: i.tools.saveOutput, signal: i.signal, emit: ev => chan.push(ev),
+      };
+      const work = runToolCalls(calls, answer.id, env).finally(() => chan.close());
+      for await (const ev of chan) yield ev;
+      for (const r of await work) {
+        const msg = withId(r);
+        i.messages.push(msg);
+        yield { type: 'message', message: msg };
+      }
+    }
+    yield { type: 'step_end', step };
+    if (i.signal.aborted) { yield end({ stopReason: 'cancelled' }); return; }
+    if (failed) { yield end({ stopReason: 'error', kind: failed.kind, message: failed.message }); return; }
+    if (!calls.length || !i.tools) { yield end({ stopReason: stop ?? 'unknown' }); return; }
+  }
+}

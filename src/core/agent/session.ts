@@ -1,0 +1,87 @@
+/**
+ * One conversation of the agent, shared by the panel and the CLI: its transcript (messages with stable ids), its
+ * single ledger, the tools the person allowed for the session, and the runs over it. The transcript survives every
+ * failure: a failed run keeps the user's message and whatever arrived, marked with the error.
+ */
+import { FileSnapshots } from '../edits/snapshots';
+import { SessionLedger } from '../ledger/session';
+import type { ApprovalPort, Logger } from '../ports';
+import type { FetchFn } from '../net/timed-fetch';
+import type { ApproveMode } from './approval-policy';
+import type { AgentEvent } from './events';
+import { runAgent, type RunSetup, type RunState, type RunTools } from './loop';
+import type { StreamFn } from './step';
+import { newId, withId, type StoredMessage } from './transcript';
+
+export interface AgentSessionDeps {
+  log: Logger;
+  approvals: ApprovalPort;
+  mode: ApproveMode;
+  stream?: StreamFn;
+  fetch?: FetchFn;
+}
+
+/** Everything one run needs besides the transcript: resolved once when it starts. */
+export interface RunPlan {
+  setup: RunSetup;
+  system: () => Promise<string>;
+  tools?: RunTools;
+}
+
+export class AgentSession {
+  readonly id = newId();
+  readonly messages: StoredMessage[] = [];
+  readonly state: RunState = { ledger: new SessionLedger(), sessionGrants: new Set(), budgetOverridden: false };
+  /** What the model was shown of each file (hashline tags), for this session's edits. */
+  snapshots = new FileSnapshots();
+
+  constructor(private readonly deps: AgentSessionDeps) {}
+
+  get totals() {
+    return this.state.ledger.totals;
+  }
+
+  /** Appends the user's message and runs the agent until it stops. */
+  async *send(text: string, plan: RunPlan, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    const user = withId({ role: 'user' as const, text });
+    this.messages.push(user);
+    yield { type: 'message', message: user };
+    yield* this.run(plan, signal);
+  }
+
+  /** Goes on from where the run stopped (after the step limit, a Stop, or an error). */
+  continue(plan: RunPlan, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    return this.run(plan, signal);
+  }
+
+  canRetry(): boolean {
+    return this.lastUserIndex() >= 0;
+  }
+
+  /** Runs the last user message again, dropping everything after it. */
+  retry(plan: RunPlan, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    this.messages.splice(this.lastUserIndex() + 1);
+    return this.run(plan, signal);
+  }
+
+  /** A new conversation: transcript, ledger and session grants start over. */
+  clear(): void {
+    this.messages.length = 0;
+    this.state.ledger.reset();
+    this.state.sessionGrants.clear();
+    this.state.budgetOverridden = false;
+    this.snapshots = new FileSnapshots();
+  }
+
+  private lastUserIndex(): number {
+    for (let i = this.messages.length - 1; i >= 0; i--) if (this.messages[i].role === 'user') return i;
+    return -1;
+  }
+
+  private run(plan: RunPlan, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    return runAgent({
+      messages: this.messages, setup: plan.setup, system: plan.system, tools: plan.tools, approvals: this.deps.approvals,
+      mode: this.deps.mode, log: this.deps.log, state: this.state, signal, stream: this.deps.stream, fetch: this.deps.fetch,
+    });
+  }
+}
