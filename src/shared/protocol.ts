@@ -11,8 +11,37 @@ export const ErrorKindSchema = z.enum([
   'auth', 'rate_limit', 'not_found', 'network', 'server', 'bad_response', 'policy', 'config', 'cancelled',
 ]);
 
+const MAX_ID = 200;
+const IdSchema = z.string().min(1).max(MAX_ID);
+
+/** A tool call as a card: its arguments, live output, result; collapsed once done. */
+export const ToolCardSchema = z.object({
+  id: IdSchema,
+  name: z.string().max(200),
+  /** One line: what the call does (`edit src/a.ts (2 edits)`). */
+  title: z.string().max(2000),
+  state: z.enum(['pending', 'awaiting_approval', 'running', 'done', 'error']),
+  /** The arguments, pretty-printed JSON (shown when the card is expanded). */
+  args: z.string().max(MAX_TEXT),
+  /** Live output so far (bash), then the result sent to the model. */
+  output: z.string().max(MAX_TEXT).optional(),
+  /** A workspace-relative file the call changed: the card links to it. */
+  changedPath: z.string().max(4096).optional(),
+  /** Set while the call waits for the person: what it will do and why it asks; answers must carry the nonce. */
+  approval: z.object({
+    nonce: z.string().min(16).max(128),
+    summary: z.string().max(8000),
+    command: z.string().max(MAX_TEXT).optional(),
+    /** The host can open a diff of the change. */
+    diff: z.boolean(),
+  }).optional(),
+});
+export type ToolCard = z.infer<typeof ToolCardSchema>;
+
 /** One message as the panel shows it. */
 export const ViewMessageSchema = z.object({
+  /** Stable id: every update addresses the message by it. */
+  id: IdSchema,
   role: z.enum(['user', 'assistant']),
   text: z.string(),
   reasoning: z.string().optional(),
@@ -21,6 +50,8 @@ export const ViewMessageSchema = z.object({
   /** Set when the turn failed or was cut short; the text so far is kept. */
   error: z.object({ kind: ErrorKindSchema, message: z.string() }).optional(),
   usage: z.object({ input: z.number(), output: z.number(), costUsd: z.number().nullable() }).optional(),
+  /** The tool calls this answer made, in order. */
+  tools: z.array(ToolCardSchema).max(1000).optional(),
 });
 export type ViewMessage = z.infer<typeof ViewMessageSchema>;
 
@@ -42,6 +73,14 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('switchModel') }),
   z.object({ type: z.literal('openLink'), url: z.string().max(8192) }),
   z.object({ type: z.literal('copy'), text: z.string().max(MAX_TEXT) }),
+  /** The person's answer to a pending approval; ignored unless id and nonce match the pending one. */
+  z.object({ type: z.literal('approve'), id: IdSchema, nonce: z.string().max(128), decision: z.enum(['approve', 'reject', 'session']) }),
+  /** Open the diff of a pending file change (id and nonce of the pending approval). */
+  z.object({ type: z.literal('showDiff'), id: IdSchema, nonce: z.string().max(128) }),
+  /** Open a file a tool call changed (workspace-relative; checked by the host). */
+  z.object({ type: z.literal('openFile'), path: z.string().min(1).max(4096) }),
+  /** Go on after the run stopped at the step limit. */
+  z.object({ type: z.literal('continue') }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
 
@@ -50,12 +89,20 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), messages: z.array(ViewMessageSchema), busy: z.boolean(), model: ModelInfoSchema }),
   /** A message was added at the end of the list. */
   z.object({ type: z.literal('append'), message: ViewMessageSchema }),
-  /** Streamed text for the message at `index`. */
-  z.object({ type: z.literal('delta'), index: z.number().int().min(0), text: z.string().optional(), reasoning: z.string().optional() }),
-  /** The message at `index` is final (usage, error, interruption known). */
-  z.object({ type: z.literal('replace'), index: z.number().int().min(0), message: ViewMessageSchema }),
-  /** Remove messages from `index` to the end (a retried turn). */
-  z.object({ type: z.literal('truncate'), index: z.number().int().min(0) }),
+  /** Streamed text for the message `id`. */
+  z.object({ type: z.literal('delta'), id: IdSchema, text: z.string().optional(), reasoning: z.string().optional() }),
+  /** The message `id` is final (usage, error, interruption known). */
+  z.object({ type: z.literal('replace'), message: ViewMessageSchema }),
+  /** Remove the messages after `afterId` (a retried turn); no id: all of them. */
+  z.object({ type: z.literal('truncate'), afterId: IdSchema.optional() }),
+  /** A tool card of message `messageId` was added or changed (whole card). */
+  z.object({ type: z.literal('tool'), messageId: IdSchema, card: ToolCardSchema }),
+  /** Live output of a running tool call, appended to its card. */
+  z.object({ type: z.literal('toolOutput'), id: IdSchema, chunk: z.string().max(MAX_TEXT) }),
+  /** The model's plan (the todo tool). */
+  z.object({ type: z.literal('todo'), items: z.array(z.object({ text: z.string().max(2000), status: z.string().max(40) })).max(200) }),
+  /** The run stopped at the step limit: offer Continue (empty text: withdraw the offer). */
+  z.object({ type: z.literal('continueOffer'), text: z.string().max(2000) }),
   z.object({ type: z.literal('busy'), busy: z.boolean() }),
   z.object({ type: z.literal('model'), model: ModelInfoSchema }),
   /**
