@@ -4,6 +4,7 @@
  */
 import { parseHostMessage, type HostToWebview } from '../shared/protocol';
 import { Composer } from './composer';
+import { ContinueOffer, TodoList } from './dock';
 import { MessageList } from './messages';
 import { Notices } from './notices';
 import { loadDraft, post, saveDraft } from './vscodeApi';
@@ -30,9 +31,17 @@ function start(): void {
     edit: (text) => composer.setText(text),
     copy: (text) => post({ type: 'copy', text }),
     openLink: (url) => post({ type: 'openLink', url }),
+    approve: (id, nonce, decision) => post({ type: 'approve', id, nonce, decision }),
+    showDiff: (id, nonce) => post({ type: 'showDiff', id, nonce }),
+    openFile: (path) => post({ type: 'openFile', path }),
   });
   const notices = new Notices();
-  app.replaceChildren(notices.el, list.el, composer.el);
+  const todo = new TodoList();
+  const offer = new ContinueOffer(() => post({ type: 'continue' }));
+  const dock = document.createElement('div');
+  dock.className = 'dock';
+  dock.append(todo.el, offer.el);
+  app.replaceChildren(notices.el, list.el, dock, composer.el);
 
   const handle = (msg: HostToWebview): void => {
     switch (msg.type) {
@@ -46,13 +55,25 @@ function start(): void {
         list.append(msg.message);
         break;
       case 'delta':
-        list.delta(msg.index, msg.text, msg.reasoning);
+        list.delta(msg.id, msg.text, msg.reasoning);
         break;
       case 'replace':
-        list.replace(msg.index, msg.message);
+        list.replace(msg.message);
         break;
       case 'truncate':
-        list.truncate(msg.index);
+        list.truncate(msg.afterId);
+        break;
+      case 'tool':
+        list.tool(msg.messageId, msg.card);
+        break;
+      case 'toolOutput':
+        list.toolOutput(msg.id, msg.chunk);
+        break;
+      case 'todo':
+        todo.set(msg.items);
+        break;
+      case 'continueOffer':
+        offer.set(msg.text);
         break;
       case 'busy':
         list.setBusy(msg.busy);

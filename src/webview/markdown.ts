@@ -5,12 +5,15 @@
  */
 import MarkdownIt from 'markdown-it';
 import type { RenderRule } from 'markdown-it/lib/renderer.mjs';
+import type Token from 'markdown-it/lib/token.mjs';
 import DOMPurify, { type Config } from 'dompurify';
 
 /** Per-render scratch space handed to markdown-it rules. */
-interface RenderEnv {
-  /** Raw text of each code block, by its `data-code-index`. */
+export interface RenderEnv {
+  /** Raw text of each code block, by its `data-code-index`; a render continues the numbering it is given. */
   codes: string[];
+  /** Link reference definitions, filled in by markdown-it's parser. */
+  references?: Record<string, unknown>;
 }
 
 /** Schemes a link may use; everything else (javascript:, file:, data:, command:, vscode:) is left as text. */
@@ -77,15 +80,23 @@ DOMPurify.addHook('uponSanitizeAttribute', (_node, data) => {
 /** Raw code texts for the code blocks currently shown in each rendered element. */
 const codesByElement = new WeakMap<Element, string[]>();
 
-/** Replaces the children of `target` with `text` rendered as sanitized markdown. */
-export function renderMarkdownInto(target: HTMLElement, text: string): void {
-  const env: RenderEnv = { codes: [] };
-  const fragment = DOMPurify.sanitize(md.render(text, env), PURIFY_CONFIG);
+/** Block tokens of `text`; link reference definitions land in `env.references`. */
+export function parseMarkdown(text: string, env: RenderEnv): Token[] {
+  return md.parse(text, env);
+}
+
+/** Tokens from parseMarkdown (or a run of its top-level blocks) as sanitized DOM, with code toolbars. */
+export function renderTokens(tokens: Token[], env: RenderEnv): DocumentFragment {
+  const fragment = DOMPurify.sanitize(md.renderer.render(tokens, md.options, env), PURIFY_CONFIG);
   for (const block of fragment.querySelectorAll<HTMLElement>('div.code-block')) {
     block.prepend(codeToolbar(block.dataset.lang));
   }
-  target.replaceChildren(fragment);
-  codesByElement.set(target, env.codes);
+  return fragment;
+}
+
+/** Records the raw code texts behind the code blocks now shown in `target`, for its copy buttons. */
+export function setCodes(target: Element, codes: string[]): void {
+  codesByElement.set(target, codes);
 }
 
 function codeToolbar(lang: string | undefined): HTMLElement {
@@ -103,7 +114,7 @@ function codeToolbar(lang: string | undefined): HTMLElement {
   return bar;
 }
 
-/** The raw code behind a copy button inside a block rendered by renderMarkdownInto, if any. */
+/** The raw code behind a copy button inside a block rendered by renderTokens, if any (see setCodes). */
 export function codeForCopyButton(button: Element): string | undefined {
   const block = button.closest<HTMLElement>('div.code-block');
   const index = Number(block?.dataset.codeIndex);

@@ -1,13 +1,15 @@
 /**
- * The `#messages` list: mirrors the host's conversation by index, batches streamed deltas into at most
- * one render per animation frame, keeps the view pinned to the bottom only while the user is there,
- * and handles every click inside it by delegation (rendered markdown carries no handlers).
+ * The `#messages` list: mirrors the host's conversation, addressed by message id (and tool cards by tool-call id).
+ * Every update touches only the message or card it names, never the whole list. Streamed deltas and live tool
+ * output are batched into at most one render per animation frame; the view stays pinned to the bottom only while
+ * the user is there; clicks in rendered markdown are handled by delegation (it carries no handlers).
  */
-import type { ViewMessage } from '../shared/protocol';
+import type { ToolCard, ViewMessage } from '../shared/protocol';
 import { codeForCopyButton, linkTarget } from './markdown';
-import { createMessageView, renderContent, renderMessage, renderTail, type MessageView, type TailContext } from './render';
+import { createMessageView, renderContent, renderTail, toolsOf, type MessageView, type TailContext } from './render';
+import { ToolCardList, type ToolCardActions, type ToolCardView } from './tool-cards';
 
-export interface MessageListActions {
+export interface MessageListActions extends ToolCardActions {
   retry(): void;
   /** Put a failed turn's user text back into the input. */
   edit(text: string): void;
@@ -22,11 +24,16 @@ const COPIED_MS = 1500;
 export class MessageList {
   readonly el: HTMLDivElement;
   private readonly empty: HTMLDivElement;
-  private views: MessageView[] = [];
+  /** The conversation in order, and the same views by message id. */
+  private order: MessageView[] = [];
+  private readonly byId = new Map<string, MessageView>();
+  /** Every tool card shown, by tool-call id (for live output). */
+  private readonly cards = new Map<string, ToolCardView>();
   private busy = false;
   /** True while the user is at (or near) the bottom; updated only by scroll events. */
   private pinned = true;
   private readonly dirty = new Set<MessageView>();
+  private readonly dirtyCards = new Set<ToolCardView>();
   private frame = 0;
   private lastRenderMs = 0;
   private lastRenderEnd = 0;
@@ -62,66 +69,112 @@ export class MessageList {
   /** Replaces the whole conversation (the host's `state`). */
   reset(messages: ViewMessage[]): void {
     this.cancelFrame();
-    for (const view of this.views) view.el.remove();
-    this.views = messages.map((m) => createMessageView(m));
-    this.el.append(...this.views.map((v) => v.el));
-    this.views.forEach((_, i) => this.render(i));
+    for (const view of this.order) this.drop(view);
+    this.order = [];
+    for (const message of messages) {
+      if (this.byId.has(message.id)) {
+        console.warn(`Tack: duplicate message id ${message.id} in state`);
+        continue;
+      }
+      const view = createMessageView(message);
+      this.order.push(view);
+      this.byId.set(message.id, view);
+    }
+    this.el.append(...this.order.map((v) => v.el));
+    this.order.forEach((view, i) => this.renderFull(view, i));
     this.updateEmpty();
     this.pinned = true;
     this.stick();
   }
 
   append(message: ViewMessage): void {
+    if (this.byId.has(message.id)) {
+      this.replace(message);
+      return;
+    }
     const view = createMessageView(message);
-    this.views.push(view);
+    this.order.push(view);
+    this.byId.set(message.id, view);
     this.el.append(view.el);
-    this.render(this.views.length - 1);
+    this.renderFull(view, this.order.length - 1);
     // The previous last message loses its Retry button.
-    if (this.views.length > 1) this.renderTailAt(this.views.length - 2);
+    if (this.order.length > 1) this.renderTailAt(this.order.length - 2);
     this.updateEmpty();
     // The user's own message always brings the view down to the conversation's end.
     if (message.role === 'user') this.pinned = true;
     this.stick();
   }
 
-  delta(index: number, text: string | undefined, reasoning: string | undefined): void {
-    const view = this.views[index];
+  delta(id: string, text: string | undefined, reasoning: string | undefined): void {
+    const view = this.byId.get(id);
     if (!view) {
-      console.warn(`Tack: delta for missing message ${index}`);
+      console.warn(`Tack: delta for unknown message ${id}`);
       return;
     }
     if (text) view.data = { ...view.data, text: view.data.text + text };
     if (reasoning) view.data = { ...view.data, reasoning: (view.data.reasoning ?? '') + reasoning };
     this.dirty.add(view);
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    this.schedule();
   }
 
-  replace(index: number, message: ViewMessage): void {
-    if (index === this.views.length) {
-      this.append(message);
-      return;
-    }
-    const view = this.views[index];
+  /**
+   * The message is final. Its text usually equals what was streamed, and then the rendered DOM is kept as is
+   * (the stream renderer's output equals a full render); anything else is rendered anew.
+   */
+  replace(message: ViewMessage): void {
+    const view = this.byId.get(message.id);
     if (!view) {
-      console.warn(`Tack: replace for missing message ${index}`);
+      this.append(message);
       return;
     }
     view.data = message;
     this.dirty.delete(view);
-    this.render(index);
+    this.renderFull(view, this.order.indexOf(view));
     this.stick();
   }
 
-  /** Removes messages from `index` to the end. */
-  truncate(index: number): void {
-    for (const view of this.views.splice(index)) {
-      view.el.remove();
-      this.dirty.delete(view);
+  /** Removes the messages after `afterId`; without an id, all of them. An unknown id removes nothing. */
+  truncate(afterId: string | undefined): void {
+    let keep = 0;
+    if (afterId !== undefined) {
+      const view = this.byId.get(afterId);
+      if (!view) {
+        console.warn(`Tack: truncate after unknown message ${afterId}`);
+        return;
+      }
+      keep = this.order.indexOf(view) + 1;
     }
+    for (const view of this.order.splice(keep)) this.drop(view);
     // The new last message may now offer Retry.
-    if (this.views.length > 0) this.renderTailAt(this.views.length - 1);
+    if (this.order.length > 0) this.renderTailAt(this.order.length - 1);
     this.updateEmpty();
     this.stick();
+  }
+
+  /** Adds or updates one tool card of assistant message `messageId`; nothing else is touched. */
+  tool(messageId: string, card: ToolCard): void {
+    const view = this.byId.get(messageId);
+    if (!view) {
+      console.warn(`Tack: tool card for unknown message ${messageId}`);
+      return;
+    }
+    const tools = view.data.tools ?? [];
+    const at = tools.findIndex((t) => t.id === card.id);
+    view.data = { ...view.data, tools: at < 0 ? [...tools, card] : tools.map((t, i) => (i === at ? card : t)) };
+    this.toolList(view).upsert(card);
+    this.stick();
+  }
+
+  /** Live output for the card of tool call `id`, shown with the next frame. */
+  toolOutput(id: string, chunk: string): void {
+    const card = this.cards.get(id);
+    if (!card) {
+      console.warn(`Tack: output for unknown tool call ${id}`);
+      return;
+    }
+    card.queueOutput(chunk);
+    this.dirtyCards.add(card);
+    this.schedule();
   }
 
   setBusy(busy: boolean): void {
@@ -129,45 +182,67 @@ export class MessageList {
     this.busy = busy;
     this.el.classList.toggle('busy', busy);
     this.el.setAttribute('aria-busy', String(busy));
-    if (this.views.length > 0) this.renderTailAt(this.views.length - 1);
+    if (this.order.length > 0) this.renderTailAt(this.order.length - 1);
   }
 
-  private render(index: number): void {
-    const view = this.views[index];
-    if (view) renderMessage(view, this.tailContext(index));
+  private renderFull(view: MessageView, index: number): void {
+    renderContent(view);
+    // A message without `tools` leaves the cards as they are (a host may finish a message without resending them).
+    const cards = view.data.tools;
+    if (cards && (cards.length > 0 || view.tools)) this.toolList(view).sync(cards);
+    renderTail(view, this.tailContext(index));
+  }
+
+  private toolList(view: MessageView): ToolCardList {
+    return toolsOf(view, () => new ToolCardList(this.actions, this.cards));
+  }
+
+  /** Takes a message out of the DOM and out of every index. */
+  private drop(view: MessageView): void {
+    view.el.remove();
+    view.tools?.dispose();
+    this.dirty.delete(view);
+    if (this.byId.get(view.data.id) === view) this.byId.delete(view.data.id);
   }
 
   private renderTailAt(index: number): void {
-    const view = this.views[index];
+    const view = this.order[index];
     if (view) renderTail(view, this.tailContext(index));
   }
 
   private tailContext(index: number): TailContext {
-    return { isLast: index === this.views.length - 1, busy: this.busy, canEdit: this.userTextFor(index) !== undefined };
+    return { isLast: index === this.order.length - 1, busy: this.busy, canEdit: this.userTextFor(index) !== undefined };
   }
 
   /** The text of the user turn that message `index` belongs to: itself if it is a user message, else the nearest one before it. */
   private userTextFor(index: number): string | undefined {
     for (let i = index; i >= 0; i--) {
-      const m = this.views[i]?.data;
+      const m = this.order[i]?.data;
       if (m?.role === 'user') return m.text;
     }
     return undefined;
   }
 
+  private schedule(): void {
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
   /**
-   * Renders the messages that received deltas. Re-rendering re-parses the whole reply, so when that
-   * gets expensive, renders are spaced out to keep them to about a third of the time.
+   * Renders the messages that received deltas and the cards that received output. A render costs about the
+   * unstable tail of each reply; should it still get expensive, renders are spaced out to keep them to about a
+   * third of the time.
    */
   private flush(): void {
     this.frame = 0;
     const start = performance.now();
     if (start - this.lastRenderEnd < this.lastRenderMs * 2) {
-      this.frame = requestAnimationFrame(() => this.flush());
+      this.schedule();
       return;
     }
     for (const view of this.dirty) renderContent(view);
     this.dirty.clear();
+    for (const card of this.dirtyCards) card.flushOutput();
+    this.dirtyCards.clear();
     this.stick();
     this.lastRenderEnd = performance.now();
     this.lastRenderMs = this.lastRenderEnd - start;
@@ -177,11 +252,13 @@ export class MessageList {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.dirty.clear();
+    for (const card of this.dirtyCards) card.flushOutput();
+    this.dirtyCards.clear();
   }
 
   /** The welcome is removed, not hidden, so it is in the list exactly when the list is empty. */
   private updateEmpty(): void {
-    if (this.views.length > 0) this.empty.remove();
+    if (this.order.length > 0) this.empty.remove();
     else if (this.empty.parentNode !== this.el) this.el.prepend(this.empty);
   }
 
@@ -215,7 +292,7 @@ export class MessageList {
 
     const edit = target.closest('button.edit');
     if (edit) {
-      const index = this.views.findIndex((v) => v.el.contains(edit));
+      const index = this.order.findIndex((v) => v.el.contains(edit));
       const text = index >= 0 ? this.userTextFor(index) : undefined;
       if (text !== undefined) this.actions.edit(text);
       return;

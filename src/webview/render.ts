@@ -3,15 +3,17 @@
  * reasoning <details> keeps the open/closed state the user chose while a reply streams in.
  *
  * Layout (ids/classes are what the tests drive):
- *   div.msg.{user|assistant}
+ *   div.msg.{user|assistant}[data-id]                              (.has-tools when it made tool calls)
  *     details.reasoning > summary "Thinking" + div.reasoning-text   (assistant, when reasoning is present)
  *     div.body                                                       (user: plain text; assistant: markdown)
+ *     div.tools > div.tool-card…                                    (assistant, see tool-cards.ts)
  *     div.interrupted                                                (error with partial text)
  *     div.error.error-<kind> > .error-message, .error-hint, .error-actions > button.retry, button.edit
  *     div.meta                                                       (assistant: model · usage · cost)
  */
 import type { ViewMessage } from '../shared/protocol';
-import { renderMarkdownInto } from './markdown';
+import { MarkdownStream } from './markdown-stream';
+import type { ToolCardList } from './tool-cards';
 
 type ErrorKind = NonNullable<ViewMessage['error']>['kind'];
 
@@ -32,9 +34,14 @@ export interface MessageView {
   data: ViewMessage;
   readonly el: HTMLDivElement;
   readonly body: HTMLDivElement;
-  reasoning?: { details: HTMLDetailsElement; text: HTMLDivElement };
-  /** Text and role last rendered into `body`; used to skip re-parsing unchanged markdown. */
-  shown?: { text: string; role: ViewMessage['role'] };
+  reasoning?: { details: HTMLDetailsElement; text: HTMLDivElement; shown: string };
+  /** Role whose content `body` holds. */
+  role?: ViewMessage['role'];
+  /** User text shown in `body`. */
+  userText?: string;
+  /** Assistant markdown in `body`; re-renders only what streamed in since the last update. */
+  markdown?: MarkdownStream;
+  tools?: ToolCardList;
 }
 
 /** Facts about the message's place in the conversation that decide which actions it offers. */
@@ -49,10 +56,21 @@ export interface TailContext {
 
 export function createMessageView(data: ViewMessage): MessageView {
   const el = document.createElement('div');
+  el.dataset.id = data.id;
   const body = document.createElement('div');
   body.className = 'body';
   el.append(body);
   return { data, el, body };
+}
+
+/** The message's tool cards, created (after the body) on first use by `make`. */
+export function toolsOf(view: MessageView, make: () => ToolCardList): ToolCardList {
+  if (!view.tools) {
+    view.tools = make();
+    view.body.after(view.tools.el);
+    view.el.classList.add('has-tools');
+  }
+  return view.tools;
 }
 
 /** Full update: content plus the error/meta tail. */
@@ -64,13 +82,24 @@ export function renderMessage(view: MessageView, ctx: TailContext): void {
 /** Updates role, reasoning and body; the cheap part to call on every streamed frame. */
 export function renderContent(view: MessageView): void {
   const { data } = view;
-  view.el.className = `msg ${data.role}`;
+  if (view.role !== data.role) {
+    view.el.classList.remove('user', 'assistant');
+    view.el.classList.add('msg', data.role);
+    view.markdown?.clear();
+    view.markdown = undefined;
+    view.userText = undefined;
+    view.body.replaceChildren();
+    view.role = data.role;
+  }
   renderReasoning(view);
-  if (view.shown?.text === data.text && view.shown.role === data.role) return;
-  // User text is shown exactly as typed and is never interpreted as markup.
-  if (data.role === 'user') view.body.textContent = data.text;
-  else renderMarkdownInto(view.body, data.text);
-  view.shown = { text: data.text, role: data.role };
+  if (data.role === 'user') {
+    // User text is shown exactly as typed and is never interpreted as markup.
+    if (view.userText !== data.text) view.body.textContent = data.text;
+    view.userText = data.text;
+  } else {
+    view.markdown ??= new MarkdownStream(view.body);
+    view.markdown.update(data.text);
+  }
 }
 
 function renderReasoning(view: MessageView): void {
@@ -89,9 +118,18 @@ function renderReasoning(view: MessageView): void {
     text.className = 'reasoning-text';
     details.append(summary, text);
     view.el.insertBefore(details, view.body);
-    view.reasoning = { details, text };
+    view.reasoning = { details, text, shown: '' };
   }
-  if (view.reasoning.text.textContent !== reasoning) view.reasoning.text.textContent = reasoning;
+  const r = view.reasoning;
+  if (r.shown === reasoning) return;
+  // Streamed reasoning only grows: append the new part instead of re-laying out all of it.
+  if (r.shown !== '' && reasoning.startsWith(r.shown)) {
+    r.text.append(document.createTextNode(reasoning.slice(r.shown.length)));
+    if (r.text.childNodes.length > 256) r.text.normalize();
+  } else {
+    r.text.textContent = reasoning;
+  }
+  r.shown = reasoning;
 }
 
 /** Rebuilds everything after the body; it changes only on replace, busy changes and list changes. */
