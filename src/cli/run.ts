@@ -89,7 +89,10 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   const root = fs.realpathSync(process.cwd());
   const tty = !!process.stdin.isTTY;
   const mode = a.approve ?? (tty ? 'ask' : 'deny');
-  const session = new AgentSession({ log, approvals: cliApprovals(mode, tty), mode });
+  // A key goes to another origin only as the user's own configuration allows it (config.ts), or on the terminal.
+  const keys = envKeys(process.env);
+  const approvals = { ...cliApprovals(mode, tty), confirmKeyOrigin: async (id: string, origin: string, previous: string | undefined) => (await keys.confirmOrigin?.(id, origin, previous)) ?? false };
+  const session = new AgentSession({ log, approvals, mode });
   // Without --trust the folder's providers and prompt files stay unused, but its tools work, asking first: the person
   // ran the command here. Its profiles can still narrow the tools, never widen them (agent/approval-policy.ts).
   const agentProfile = a.trust ? profile : await toolsView(profile, a, loaded.settings, promptsDir);

@@ -27,6 +27,7 @@ export class EditorApprovals implements ApprovalPort, vscode.Disposable {
     private readonly panelVisible: () => boolean,
     private readonly log: Logger,
     private readonly keyOrigin: (providerId: string, origin: string, previous: string | undefined) => Promise<boolean>,
+    private readonly onBudgetContinue: () => void,
   ) {
     const proposed = this.proposed;
     this.registration = vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, {
@@ -91,9 +92,14 @@ export class EditorApprovals implements ApprovalPort, vscode.Disposable {
     return this.keyOrigin(providerId, origin, previous);
   }
 
+  /**
+   * The run ends at the budget (a run never waits on a notification); the notification offers to go on, which
+   * `onBudgetContinue` does (lifts the budget for the session and retries).
+   */
   async confirmBudget(message: string): Promise<boolean> {
     const go = 'Continue this session';
-    return (await vscode.window.showWarningMessage(message, go)) === go;
+    void vscode.window.showWarningMessage(message, go).then(a => { if (a === go) this.onBudgetContinue(); });
+    return false;
   }
 
   dispose(): void {

@@ -71,20 +71,20 @@ export class ChatController {
   /** Starts a run; resolves when it ends. A send while a run goes is refused (returns false). */
   send(text: string): Promise<boolean> {
     if (this.busy) return Promise.resolve(false);
-    return this.start(async (plan, signal) => this.session.send(text, plan, signal));
+    return this.start((plan, signal) => this.session.send(text, plan, signal));
   }
 
   retry(): Promise<boolean> {
     if (this.busy || !this.session.canRetry()) return Promise.resolve(false);
     const last = [...this.session.messages].reverse().find(m => m.role === 'user');
     this.host.post({ type: 'truncate', ...(last ? { afterId: last.id } : {}) });
-    return this.start(async (plan, signal) => this.session.retry(plan, signal));
+    return this.start((plan, signal) => this.session.retry(plan, signal));
   }
 
   /** Goes on after the step limit (or a Stop): the loop runs again on the same transcript. */
   continue(): Promise<boolean> {
     if (this.busy || !this.session.messages.length) return Promise.resolve(false);
-    return this.start(async (plan, signal) => this.session.continue(plan, signal));
+    return this.start((plan, signal) => this.session.continue(plan, signal));
   }
 
   stop(): void {
@@ -102,16 +102,16 @@ export class ChatController {
     this.host.runEnded(undefined);
   }
 
-  private start(begin: (plan: RunPlan, signal: AbortSignal) => Promise<AsyncGenerator<AgentEvent>>): Promise<boolean> {
+  private start(begin: (plan: Promise<RunPlan>, signal: AbortSignal) => AsyncGenerator<AgentEvent>): Promise<boolean> {
     const controller = new AbortController();
     this.running = controller;
     this.continueText = '';
     this.host.post({ type: 'continueOffer', text: '' });
     this.host.post({ type: 'busy', busy: true });
     let outcome: Extract<AgentEvent, { type: 'end' }>['outcome'] | undefined;
+    // The run starts now (the user's message is in the transcript at once); the plan resolves as it goes.
+    const events = begin(this.host.plan(), controller.signal);
     const turn = (async () => {
-      const plan = await this.host.plan();
-      const events = await begin(plan, controller.signal);
       outcome = await this.consume(events);
     })().catch(err => {
       this.host.post({ type: 'status', text: `Tack failed: ${(err as Error).message}` });

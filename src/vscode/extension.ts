@@ -40,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): TackApi {
   const approvals: EditorApprovals = new EditorApprovals(
     () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, () => view.isVisible, logger,
     (id, origin, previous) => keys.confirmOrigin!(id, origin, previous),
+    () => { session.state.budgetOverridden = true; void controller.retry(); },
   );
   // The session's keys are the active profile's (workspace providers never get one); resolved per run.
   const session = new AgentSession({ log: logger, approvals, mode: 'ask' });

@@ -451,6 +451,59 @@ try {
     check(hits.every(h => /secret|state\.vscdb/i.test(h)), `the key was written to ${JSON.stringify(hits)}`);
   });
 
+  // The agent in the real editor: a scripted model reads README.md and asks to edit its first line.
+  const mainWs = new URL(opt.url).searchParams.get('folder');
+  const readme = path.join(mainWs, 'README.md');
+  const originalReadme = fs.readFileSync(readme, 'utf8');
+  const askToEdit = async () => {
+    await input.click();
+    await input.pressSequentially('edit README.md');
+    await input.press('Enter');
+    const card = webview.locator('.tool-card[data-state="awaiting_approval"]').last();
+    await card.waitFor({ timeout: 30_000 }).catch(async () => {
+      const cards = await webview.locator('.tool-card').evaluateAll(els => els.map(e => `${e.getAttribute('data-state')}: ${e.textContent?.slice(0, 120)}`)).catch(() => []);
+      throw new StepError(`no tool card waits for approval; cards: ${JSON.stringify(cards)}`);
+    });
+    return card;
+  };
+
+  await step('q. agent: the edit waits on an approval card with a diff; Approve changes the file on disk', async () => {
+    await page.goto(opt.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await ensureTackView();
+    await switchModel(page, status, 'agent-edit');
+    const card = await askToEdit();
+    check(/edit README\.md/.test(await card.locator('.tool-title').innerText()), 'the card does not name the edit');
+    await page.locator('.tabs-container .tab', { hasText: 'proposed by Tack' }).first().waitFor({ timeout: 15_000 })
+      .catch(() => { throw new StepError('no diff editor of the proposed change opened'); });
+    check(fs.readFileSync(readme, 'utf8') === originalReadme, 'the file changed before the approval');
+    const readCard = webview.locator('.tool-card[data-state="done"]', { has: webview.locator('.tool-title', { hasText: 'read README.md' }) });
+    await readCard.first().waitFor({ timeout: 10_000 }).catch(() => { throw new StepError('the read call has no done card'); });
+    await page.screenshot({ path: path.join(opt.out, 'e2e-approval.png') }).catch(() => {});
+    await card.locator('button.approve').click();
+    await until(async () => fs.readFileSync(readme, 'utf8').startsWith('# Edited by Tack\n'), 15_000,
+      () => `README.md on disk starts with ${JSON.stringify(fs.readFileSync(readme, 'utf8').slice(0, 40))}`);
+    check(fs.readFileSync(readme, 'utf8').split('\n').slice(1).join('\n') === originalReadme.split('\n').slice(1).join('\n'), 'lines other than the first changed');
+    const doneCard = webview.locator('.tool-card[data-state="done"]', { has: webview.locator('.tool-title', { hasText: 'edit README.md' }) }).last();
+    await doneCard.waitFor({ timeout: 15_000 }).catch(() => { throw new StepError('the approved edit card did not end as done'); });
+    await doneCard.locator('button.open-file').waitFor({ timeout: 5_000 }).catch(() => { throw new StepError('the done edit card has no link to the file'); });
+    await replyDone('Tool results');
+    await page.screenshot({ path: path.join(opt.out, 'e2e-agent.png') }).catch(() => {});
+  });
+
+  await step('r. agent: Reject leaves the file untouched and the model is told', async () => {
+    fs.writeFileSync(readme, originalReadme);
+    const card = await askToEdit();
+    await card.locator('button.reject').click();
+    const rejected = webview.locator('.tool-card[data-state="error"]', { has: webview.locator('.tool-title', { hasText: 'edit README.md' }) }).last();
+    await rejected.waitFor({ timeout: 15_000 }).catch(() => { throw new StepError('the rejected edit card did not end as an error'); });
+    check(fs.readFileSync(readme, 'utf8') === originalReadme, 'the file changed although the edit was rejected');
+    const entries = await fakeServerLog();
+    const last = entries.filter(e => e.model === 'agent-edit').pop();
+    const sent = JSON.stringify(last?.body?.messages ?? []);
+    check(/Not run: the person rejected it/.test(sent), 'the model was not told that the edit was rejected');
+  });
+
   await step('p. Restricted Mode: a repository-named endpoint is never contacted and the panel says why', async () => {
     const ollamaBefore = (await fakeServerLog(opt.ollama)).length;
     await page.goto(opt['restricted-url']);

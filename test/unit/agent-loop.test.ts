@@ -164,3 +164,25 @@ test('a model error ends the run with the error; the transcript keeps the user m
   assert.deepEqual(end.outcome, { stopReason: 'error', kind: 'server', message: 'boom' });
   assert.equal(session.messages[0].role, 'user');
 });
+
+test('the budget: a spent session budget stops the run before a request; the approvals port decides whether to go on', async () => {
+  for (const goOn of [false, true]) {
+    const asked: string[] = [];
+    const approvals: ApprovalPort = { ...refusingApprovals('x'), confirmBudget: async m => { asked.push(m); return goOn; } };
+    const model = scriptedModel([{ text: 'first' }, { text: 'second' }]);
+    const session = new AgentSession({ log: silentLogger, approvals, mode: 'ask', stream: model.stream });
+    const p: RunPlan = { ...plan([], {}), setup: { ...plan([], {}).setup, profile: testProfile({ name: 'capped', budget: { sessionTokens: 50 } }) } };
+    for await (const ev of session.send('one', p, new AbortController().signal)) void ev;
+    let end: AgentEvent | undefined;
+    for await (const ev of session.send('two', p, new AbortController().signal)) end = ev;
+    assert.equal(asked.length, 1);
+    assert.match(asked[0], /budget of profile "capped"/);
+    if (goOn) {
+      assert.deepEqual(end?.type === 'end' && end.outcome, { stopReason: 'stop' });
+      assert.equal(model.requests.length, 2);
+    } else {
+      assert.equal(end?.type === 'end' && end.outcome.stopReason, 'error');
+      assert.equal(model.requests.length, 1, 'no request once the budget is used up');
+    }
+  }
+});

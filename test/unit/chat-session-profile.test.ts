@@ -106,5 +106,7 @@ test('no fallback after output has started, after Stop, or for errors fallbacks 
   // Stopped before the first request: nothing is sent, nothing falls back.
   assert.deepEqual(evs3, []);
   assert.equal(server.requests.length, sent);
-  assert.equal(s.messages.at(-1)!.role === 'user' && s.messages.at(-1)!.text, 'stopped', 'the message is kept');
+  assert.equal(s.messages.at(-2)!.role === 'user' && s.messages.at(-2)!.text, 'stopped', 'the message is kept');
+  const cancelled = s.messages.at(-1)!;
+  assert.equal(cancelled.role === 'assistant' && cancelled.interrupted?.kind, 'cancelled', 'the cancellation is recorded');
 });

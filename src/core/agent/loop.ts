@@ -87,7 +87,17 @@ export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
   const definitions = i.tools?.definitions.length ? i.tools.definitions : undefined;
 
   for (let step = 1; ; step++) {
-    if (i.signal.aborted) { yield end({ stopReason: 'cancelled' }); return; }
+    if (i.signal.aborted) {
+      // Stopped before the first request: the turn still records its answer as cancelled.
+      if (step === 1) {
+        const stopped = withId<AssistantMessage>({ role: 'assistant', text: '', model: setup.modelRef, interrupted: { kind: 'cancelled', message: 'Stopped.' } });
+        i.messages.push(stopped);
+        yield { type: 'message', message: stopped };
+        yield { type: 'message_end', message: stopped };
+      }
+      yield end({ stopReason: 'cancelled' });
+      return;
+    }
     if (step > maxSteps) { yield end({ stopReason: 'max_steps', steps: maxSteps }); return; }
     const request = forRequest(i.messages);
     const answer = withId<AssistantMessage>({ role: 'assistant', text: '', model: setup.modelRef });

@@ -21,6 +21,9 @@ export interface AgentSessionDeps {
   fetch?: FetchFn;
 }
 
+/** A plan, or the promise of one (resolved when the run starts). */
+export type PlanSource = RunPlan | Promise<RunPlan>;
+
 /** Everything one run needs besides the transcript: resolved once when it starts. */
 export interface RunPlan {
   setup: RunSetup;
@@ -41,16 +44,23 @@ export class AgentSession {
     return this.state.ledger.totals;
   }
 
-  /** Appends the user's message and runs the agent until it stops. */
-  async *send(text: string, plan: RunPlan, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  /**
+   * Appends the user's message at once (before any event is read, so a host shows it right away) and runs the agent
+   * until it stops. `plan` may be a promise: the host's setup (reading prompt files, tools) then overlaps the start.
+   */
+  send(text: string, plan: PlanSource, signal: AbortSignal): AsyncGenerator<AgentEvent> {
     const user = withId({ role: 'user' as const, text });
     this.messages.push(user);
+    return this.sendRun(user, plan, signal);
+  }
+
+  private async *sendRun(user: StoredMessage, plan: PlanSource, signal: AbortSignal): AsyncGenerator<AgentEvent> {
     yield { type: 'message', message: user };
     yield* this.run(plan, signal);
   }
 
   /** Goes on from where the run stopped (after the step limit, a Stop, or an error). */
-  continue(plan: RunPlan, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  continue(plan: PlanSource, signal: AbortSignal): AsyncGenerator<AgentEvent> {
     return this.run(plan, signal);
   }
 
@@ -59,7 +69,7 @@ export class AgentSession {
   }
 
   /** Runs the last user message again, dropping everything after it. */
-  retry(plan: RunPlan, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  retry(plan: PlanSource, signal: AbortSignal): AsyncGenerator<AgentEvent> {
     this.messages.splice(this.lastUserIndex() + 1);
     return this.run(plan, signal);
   }
@@ -78,8 +88,15 @@ export class AgentSession {
     return -1;
   }
 
-  private run(plan: RunPlan, signal: AbortSignal): AsyncGenerator<AgentEvent> {
-    return runAgent({
+  private async *run(source: PlanSource, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    let plan: RunPlan;
+    try {
+      plan = await source;
+    } catch (err) {
+      yield { type: 'end', outcome: { stopReason: 'error', kind: 'config', message: `The run could not be prepared: ${(err as Error).message}` }, totals: this.totals };
+      return;
+    }
+    yield* runAgent({
       messages: this.messages, setup: plan.setup, system: plan.system, tools: plan.tools, approvals: this.deps.approvals,
       mode: this.deps.mode, log: this.deps.log, state: this.state, signal, stream: this.deps.stream, fetch: this.deps.fetch,
     });
