@@ -3,25 +3,28 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ChatSession, checkBudget, nodeWorkspaceReader, prepareProfileTurn, resolveTarget, systemPromptFor, totalTokens,
+  ChatSession, checkBudget, prepareProfileTurn, resolveTarget, totalTokens,
   type Logger, type PriceLookup, type StreamEvent,
 } from '../core/index';
 import { catalogPrice } from '../core/models/catalog';
 import { parseCommand, USAGE } from './args';
 import { envKeys, loadSettings } from './config';
 import { modelsCommand } from './models';
-import { TextPrinter, toJsonEvent, totalsOf, type JsonEvent, type Writer } from './output';
+import { jsonLine, safeWriter, TextPrinter, toJsonEvent, totalsOf, type JsonEvent, type Writer } from './output';
 import { loadCliProfiles, printDiagnostics, profilesCommand } from './profiles';
+// Hardening hooks (output sanitising, origin confirmation on the terminal, untrusted prompt files): see output.ts, tty.ts, trust.ts.
+import { cliSystemPrompt } from './trust';
+import { terminalYesNo } from './tty';
 
 const VERSION = '0.1.0';
 /** `dist/cli.js` → `<package root>/prompts`. */
 const PROMPTS_DIR = path.join(__dirname, '..', 'prompts');
 
-const writer: Writer = { out: s => process.stdout.write(s), err: s => process.stderr.write(s) };
+const writer: Writer = safeWriter({ out: s => process.stdout.write(s), err: s => process.stderr.write(s) });
 const stderrLog: Logger = {
   info: () => {},
-  warn: m => process.stderr.write(`tack: ${m}\n`),
-  error: m => { if (process.env.TACK_DEBUG) process.stderr.write(`tack: ${m}\n`); },
+  warn: m => writer.err(`tack: ${m}\n`),
+  error: m => { if (process.env.TACK_DEBUG) writer.err(`tack: ${m}\n`); },
 };
 
 /** Prices for responses whose provider reported no cost: the bundled catalog; unknown stays null. */
@@ -31,7 +34,7 @@ const prices: PriceLookup = catalogPrice;
 type SessionEvent = Extract<JsonEvent, { type: 'session' }> & { profile: string };
 
 function emitter(json: boolean): (ev: JsonEvent | SessionEvent) => void {
-  if (json) return ev => writer.out(JSON.stringify(ev) + '\n');
+  if (json) return ev => writer.out(jsonLine(ev));
   const printer = new TextPrinter(writer);
   return ev => printer.event(ev);
 }
@@ -61,7 +64,7 @@ async function run({ prompt, json, model, cwd, profile: profileName, trust }: Ru
   printDiagnostics(profiles.state, writer, trust);
   const prepared = prepareProfileTurn({
     state: profiles.state, profileName, explicitModel: model, settings: loaded.settings, ollama: profiles.ollama,
-    keys: envKeys(process.env), prices, warn: m => writer.err(`tack: ${m}\n`),
+    keys: envKeys(process.env, loaded.settings, terminalYesNo()), prices, warn: m => writer.err(`tack: ${m}\n`),
   });
   if ('error' in prepared) return fail('config', prepared.error);
   const { settings, profile } = prepared;
@@ -69,7 +72,7 @@ async function run({ prompt, json, model, cwd, profile: profileName, trust }: Ru
   if ('error' in resolved) return fail('config', resolved.error.message);
 
   const workspace = process.cwd();
-  const session = new ChatSession({ keys: prepared.keys, log: stderrLog, systemPrompt: () => systemPromptFor(profile, nodeWorkspaceReader(workspace), PROMPTS_DIR, m => writer.err(`tack: ${m}\n`)) });
+  const session = new ChatSession({ keys: prepared.keys, log: stderrLog, systemPrompt: cliSystemPrompt(profile, workspace, trust, PROMPTS_DIR, m => writer.err(`tack: ${m}\n`)) });
   const sessionEvent: SessionEvent = { type: 'session', id: randomUUID(), model: resolved.target.modelId, provider: resolved.target.endpoint.id, profile: profile.name };
   emit(sessionEvent);
 
@@ -98,7 +101,7 @@ async function run({ prompt, json, model, cwd, profile: profileName, trust }: Ru
 async function models(json: boolean, provider: string | undefined): Promise<number> {
   const loaded = await loadSettings(process.env);
   if ('error' in loaded) { writer.err(`tack: ${loaded.error}\n`); return 2; }
-  return modelsCommand(json, provider, loaded.settings, envKeys(process.env), stderrLog, writer);
+  return modelsCommand(json, provider, loaded.settings, envKeys(process.env, loaded.settings, terminalYesNo()), stderrLog, writer);
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -11,9 +11,10 @@ export interface KeySource {
   /**
    * Asks the person whether the key stored for `providerId` may go to `origin` (the provider's baseUrl changed
    * since the key was stored). Resolves true to send it (the host then remembers the new origin). Hosts that
-   * cannot ask leave it out: the key is then not sent. Must not throw.
+   * cannot ask leave it out, or answer `{ refused }` with the reason and what the person can do instead: the key is
+   * then not sent. Must not throw.
    */
-  confirmOrigin?(providerId: string, origin: string, previous: string | undefined): Promise<boolean>;
+  confirmOrigin?(providerId: string, origin: string, previous: string | undefined): Promise<boolean | { refused: string }>;
 }
 
 /** Diagnostics for people (the output channel, stderr). Must never receive a key. */
