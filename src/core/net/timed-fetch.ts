@@ -157,30 +157,54 @@ function guardBody(body: ReadableStream<Uint8Array>, opts: TimedFetchOptions, st
     if (seam.includes(marker) || b.includes(marker)) state.sawDoneMarker = true;
     markerTail = Buffer.from(b.subarray(Math.max(0, b.length - (marker.length - 1))));
   };
+  // Bytes after the last line break are held back until their line ends (or the body ends): a parser downstream then
+  // sees each line once, whole, instead of re-scanning a growing buffer on every chunk (quadratic in the line's
+  // length). No event is delayed by this: a line-based parser cannot act on half a line anyway.
+  let held: Uint8Array[] = [];
+  const release = (chunk: Uint8Array): Uint8Array | undefined => {
+    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const last = Math.max(b.lastIndexOf(10), b.lastIndexOf(13));
+    if (last < 0) {
+      held.push(chunk);
+      return undefined;
+    }
+    const out = held.length ? Buffer.concat([...held, b.subarray(0, last + 1)]) : b.subarray(0, last + 1);
+    held = last + 1 < b.length ? [b.subarray(last + 1)] : [];
+    return out;
+  };
   return new ReadableStream<Uint8Array>({
     start: arm,
     async pull(ctrl) {
       try {
-        const { done, value } = await reader.read();
-        if (done) {
-          finish();
-          ctrl.close();
-          return;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            finish();
+            if (held.length) ctrl.enqueue(Buffer.concat(held));
+            held = [];
+            ctrl.close();
+            return;
+          }
+          if (!contentMode) arm();
+          total += value.byteLength;
+          line = tailLength(value, line);
+          if (total > maxTotal || line > maxLine) {
+            state.tooLarge = total > maxTotal ? { what: 'response', limit: maxTotal } : { what: 'line', limit: maxLine };
+            const err = new Error(`the response broke Tack's ${state.tooLarge.what} size limit (${state.tooLarge.limit} bytes)`);
+            held = [];
+            abort(err);
+            finish();
+            await reader.cancel(err).catch(() => undefined);
+            ctrl.error(err);
+            return;
+          }
+          watchMarker(value);
+          const out = release(value);
+          if (out) {
+            ctrl.enqueue(out);
+            return;
+          }
         }
-        if (!contentMode) arm();
-        total += value.byteLength;
-        line = tailLength(value, line);
-        if (total > maxTotal || line > maxLine) {
-          state.tooLarge = total > maxTotal ? { what: 'response', limit: maxTotal } : { what: 'line', limit: maxLine };
-          const err = new Error(`the response broke Tack's ${state.tooLarge.what} size limit (${state.tooLarge.limit} bytes)`);
-          abort(err);
-          finish();
-          await reader.cancel(err).catch(() => undefined);
-          ctrl.error(err);
-          return;
-        }
-        watchMarker(value);
-        ctrl.enqueue(value);
       } catch (err) {
         finish();
         ctrl.error(err);
