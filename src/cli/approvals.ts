@@ -4,7 +4,7 @@
  */
 import * as readline from 'node:readline';
 import { refusingApprovals, type ApprovalPort, type ApprovalRequest } from '../core/index';
-import { safeText } from './terminal-text';
+import { terminalSafe as safeText } from './output';
 
 function question(prompt: string, signal: AbortSignal): Promise<string | undefined> {
   return new Promise(resolve => {

@@ -5,25 +5,27 @@ import type { Logger } from '../core/index';
 import { parseCommand, USAGE } from './args';
 import { envKeys, loadSettings } from './config';
 import { modelsCommand } from './models';
-import type { Writer } from './output';
+import { safeWriter, type Writer } from './output';
 import { profilesCommand } from './profiles';
 import { runCommand } from './run';
+import { terminalYesNo } from './tty';
 
 const VERSION = '0.1.0';
 /** `dist/cli.js` → `<package root>/prompts`. */
 const PROMPTS_DIR = path.join(__dirname, '..', 'prompts');
 
-const writer: Writer = { out: s => process.stdout.write(s), err: s => process.stderr.write(s) };
+// Everything printed goes through safeWriter: no control sequences from models, servers or repositories reach the terminal.
+const writer: Writer = safeWriter({ out: s => process.stdout.write(s), err: s => process.stderr.write(s) });
 const stderrLog: Logger = {
   info: () => {},
-  warn: m => process.stderr.write(`tack: ${m}\n`),
-  error: m => { if (process.env.TACK_DEBUG) process.stderr.write(`tack: ${m}\n`); },
+  warn: m => writer.err(`tack: ${m}\n`),
+  error: m => { if (process.env.TACK_DEBUG) writer.err(`tack: ${m}\n`); },
 };
 
 async function models(json: boolean, provider: string | undefined): Promise<number> {
   const loaded = await loadSettings(process.env);
   if ('error' in loaded) { writer.err(`tack: ${loaded.error}\n`); return 2; }
-  return modelsCommand(json, provider, loaded.settings, envKeys(process.env), stderrLog, writer);
+  return modelsCommand(json, provider, loaded.settings, envKeys(process.env, loaded.settings, terminalYesNo()), stderrLog, writer);
 }
 
 async function main(argv: string[]): Promise<number> {

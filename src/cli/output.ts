@@ -39,6 +39,34 @@ export function totalsOf(u: Usage): { input: number; output: number; costUsd: nu
 
 export interface Writer { out(s: string): void; err(s: string): void }
 
+/**
+ * C0 controls except tab and newline, DEL, and the C1 range (U+0080–U+009F; U+009B is CSI on many terminals).
+ * Model text, server errors and a repository's profile file reach the terminal; ESC or CSI there would let them
+ * write the clipboard (OSC 52), clear the screen or hide links (OSC 8).
+ */
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** `s` without the control characters above: what may be printed as text. */
+export function terminalSafe(s: string): string {
+  return s.replace(CONTROLS, '');
+}
+
+/**
+ * One JSON Lines record. JSON.stringify escapes C0 controls but leaves DEL and C1 raw; they are escaped too, so a
+ * JSON line shown in a terminal is inert and still carries the exact text.
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+}
+
+/**
+ * Every byte the CLI prints passes through this: text loses its control characters; JSON lines (made by jsonLine)
+ * hold none, so they pass unchanged.
+ */
+export function safeWriter(w: Writer): Writer {
+  return { out: s => w.out(terminalSafe(s)), err: s => w.err(terminalSafe(s)) };
+}
+
 /** Human-readable output: the answer on stdout, reasoning, errors and the token summary on stderr. */
 export class TextPrinter {
   private inReasoning = false;

@@ -3,28 +3,38 @@
  * `<cwd>/.tack/profiles.jsonc`), the `tack profiles` command, and the diagnostics it prints; `tack run --profile` uses core's prepareProfileTurn.
  * Formatting and file access only; the rules live in core.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  formatDiagnostic, profileSettingsFromObject, ProfileStore, WORKSPACE_PROFILES_PATH,
-  type ProfileState, type ResolvedProfile, type TackSettings,
+  formatDiagnostic, isInside, profileSettingsFromObject, ProfileStore, WORKSPACE_PROFILES_PATH,
+  type ProfileDiagnostic, type ProfileState, type ResolvedProfile, type TackSettings,
 } from '../core/index';
-import { configPath } from './config';
-import type { Writer } from './output';
+import { readBoundedFile } from '../core/files/bounded-read';
+import { CONFIG_MAX_BYTES, configPath } from './config';
+import { jsonLine, type Writer } from './output';
 
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+/** A profiles file is a few KB; the cap keeps a hostile one from costing more than a moment to check. */
+export const PROFILES_MAX_BYTES = 1024 * 1024;
+
+/** The file's text; undefined when missing; `{ unread }` when it exists but was refused (not a regular file, too large). */
+async function readIfExists(file: string, max: number): Promise<string | undefined | { unread: string }> {
+  const r = await readBoundedFile(file, max);
+  if ('missing' in r) return undefined;
+  if ('error' in r) return { unread: r.error };
+  return r.text;
 }
 
 /** How a path is shown in diagnostics: relative to where the command runs when inside it, else absolute. */
 function shown(file: string): string {
   const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+  return isInside(rel) ? rel : file;
+}
+
+/** A file that was refused becomes an error diagnostic of its layer; the other layers stay in use. */
+function withUnread(state: ProfileState, file: string, source: ProfileDiagnostic['source'], why: string): ProfileState {
+  const d: ProfileDiagnostic = { severity: 'error', message: `Not read: ${why}.`, file, line: 1, column: 1, offset: 0, length: 0, source };
+  const notice = `${file} was not read; using the ${source === 'workspace' ? 'built-in and user' : 'built-in'} profiles.`;
+  return { ...state, valid: false, diagnostics: [d, ...state.diagnostics], notice: state.notice ? `${state.notice} ${notice}` : notice };
 }
 
 async function builtinPromptNames(promptsDir: string): Promise<string[] | undefined> {
@@ -41,7 +51,10 @@ export interface CliProfiles {
   ollama: ReturnType<typeof profileSettingsFromObject>['ollama'];
 }
 
-/** Reads the layers for `cwd`. Throws only when a file exists but cannot be read (permissions): the caller reports it. */
+/**
+ * Reads the layers for `cwd`. Never throws: a file that exists but cannot or must not be read (permissions, a FIFO,
+ * a device, too large) becomes an error diagnostic of its layer, and the layers below stay in use.
+ */
 export async function loadCliProfiles(cwd: string, env: NodeJS.ProcessEnv, settings: TackSettings, trusted: boolean, promptsDir: string): Promise<CliProfiles> {
   const store = new ProfileStore({
     userProviderIds: Object.keys(settings.providers),
@@ -49,13 +62,17 @@ export async function loadCliProfiles(cwd: string, env: NodeJS.ProcessEnv, setti
     builtinPrompts: await builtinPromptNames(promptsDir),
   }, shown(path.join(cwd, WORKSPACE_PROFILES_PATH)));
   const cfgFile = configPath(env);
-  const cfgText = await readIfExists(cfgFile);
+  const cfgText = await readIfExists(cfgFile, CONFIG_MAX_BYTES);
   let ollama = profileSettingsFromObject({}).ollama;
-  if (cfgText !== undefined) {
+  if (typeof cfgText === 'string') {
     store.updateUser({ text: cfgText, file: shown(cfgFile) });
-    try { ollama = profileSettingsFromObject(JSON.parse(cfgText)).ollama; } catch { /* loadSettings reports invalid JSON */ }
+    try { ollama = profileSettingsFromObject(JSON.parse(cfgText.replace(/^\uFEFF/, ''))).ollama; } catch { /* loadSettings reports invalid JSON */ }
   }
-  const state = store.update(await readIfExists(path.join(cwd, WORKSPACE_PROFILES_PATH)));
+  const wsFile = path.join(cwd, WORKSPACE_PROFILES_PATH);
+  const wsText = await readIfExists(wsFile, PROFILES_MAX_BYTES);
+  let state = store.update(typeof wsText === 'string' ? wsText : undefined);
+  if (typeof cfgText === 'object') state = withUnread(state, shown(cfgFile), 'user', cfgText.unread);
+  if (typeof wsText === 'object') state = withUnread(state, shown(wsFile), 'workspace', wsText.unread);
   return { state, ollama };
 }
 
@@ -95,7 +112,7 @@ export async function profilesCommand(opts: { json: boolean; cwd?: string; trust
   for (const name of r.names) {
     const p = r.profiles[name];
     if (opts.json) {
-      w.out(JSON.stringify({ ...p, default: name === r.defaultProfile }) + '\n');
+      w.out(jsonLine({ ...p, default: name === r.defaultProfile }));
     } else {
       const from = p.chain.length > 1 ? `${p.source}, extends ${p.chain.slice(1).join(' → ')}` : p.source;
       w.out(`${name === r.defaultProfile ? '*' : ' '} ${name}  (${from})${p.description ? `  ${p.description}` : ''}\n`);

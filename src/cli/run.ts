@@ -5,14 +5,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  AgentSession, checkBudget, nodeExec, nodeFileOps, nodeWorkspaceReader, prepareProfileTurn, resolveTarget, runTools,
-  systemPromptFor, totalTokens, type Logger, type PriceLookup, type ResolvedProfile, type TackSettings,
+  AgentSession, checkBudget, nodeExec, nodeFileOps, prepareProfileTurn, resolveTarget, runTools, totalTokens, type Logger, type PriceLookup, type ResolvedProfile, type TackSettings,
 } from '../core/index';
 import { catalogPrice } from '../core/models/catalog';
 import { agentJsonEvents, exitCodeOf } from './agent-output';
 import { cliApprovals } from './approvals';
 import { envKeys, loadSettings } from './config';
-import { TextPrinter, type JsonEvent, type Writer } from './output';
+import { jsonLine, TextPrinter, type JsonEvent, type Writer } from './output';
+import { cliSystemPrompt } from './trust';
+import { terminalYesNo } from './tty';
 import { loadCliProfiles, printDiagnostics } from './profiles';
 
 export interface RunArgs {
@@ -55,7 +56,7 @@ async function toolsView(profile: ResolvedProfile, a: RunArgs, settings: TackSet
 export async function runCommand(a: RunArgs, writer: Writer, log: Logger, promptsDir: string): Promise<number> {
   const printer = a.json ? undefined : new TextPrinter(writer);
   const emit = (ev: JsonEvent | (JsonEvent & { profile: string })) => {
-    if (printer) printer.event(ev); else writer.out(JSON.stringify(ev) + '\n');
+    if (printer) printer.event(ev); else writer.out(jsonLine(ev));
   };
   const fail = (kind: 'config' | 'policy', message: string): number => {
     emit({ type: 'error', kind, message });
@@ -79,7 +80,7 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   const warn = (m: string) => writer.err(`tack: ${m}\n`);
   const prepared = prepareProfileTurn({
     state: profiles.state, profileName: a.profile, explicitModel: a.model, settings: loaded.settings, ollama: profiles.ollama,
-    keys: envKeys(process.env), prices, warn,
+    keys: envKeys(process.env, loaded.settings, terminalYesNo()), prices, warn,
   });
   if ('error' in prepared) return fail('config', prepared.error);
   const { profile } = prepared;
@@ -90,7 +91,7 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   const tty = !!process.stdin.isTTY;
   const mode = a.approve ?? (tty ? 'ask' : 'deny');
   // A key goes to another origin only as the user's own configuration allows it (config.ts), or on the terminal.
-  const keys = envKeys(process.env);
+  const keys = envKeys(process.env, loaded.settings, terminalYesNo());
   const approvals = { ...cliApprovals(mode, tty), confirmKeyOrigin: async (id: string, origin: string, previous: string | undefined) => (await keys.confirmOrigin?.(id, origin, previous)) ?? false };
   const session = new AgentSession({ log, approvals, mode });
   // Without --trust the folder's providers and prompt files stay unused, but its tools work, asking first: the person
@@ -109,8 +110,8 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   process.on('SIGINT', onSigint);
   const plan = {
     setup: { ...prepared, profile: agentProfile },
-    // The folder's AGENTS.md and prompt files reach the model only with --trust.
-    system: () => systemPromptFor(profile, a.trust ? nodeWorkspaceReader(root) : undefined, promptsDir, warn),
+    // The folder's AGENTS.md and prompt files reach the model only with --trust (said on stderr when skipped).
+    system: cliSystemPrompt(profile, root, a.trust, promptsDir, warn),
     ...(tools ? { tools } : {}),
   };
   let code = 1;

@@ -48,4 +48,5 @@ export * from './ledger/aggregate';
 export { completeFromCatalog } from './models/catalog';
 export { fetchLiveModels, type LiveList } from './models/live-lists';
 export * from './files/workspace-reader';
+export * from './files/bounded-read';
 export * from './agent/turn-setup';

@@ -13,9 +13,10 @@ export interface KeySource {
   /**
    * Asks the person whether the key stored for `providerId` may go to `origin` (the provider's baseUrl changed
    * since the key was stored). Resolves true to send it (the host then remembers the new origin). Hosts that
-   * cannot ask leave it out: the key is then not sent. Must not throw.
+   * cannot ask leave it out, or answer `{ refused }` with the reason and what the person can do instead: the key is
+   * then not sent. Must not throw.
    */
-  confirmOrigin?(providerId: string, origin: string, previous: string | undefined): Promise<boolean>;
+  confirmOrigin?(providerId: string, origin: string, previous: string | undefined): Promise<boolean | { refused: string }>;
 }
 
 /** Diagnostics for people (the output channel, stderr). Must never receive a key. */
@@ -46,8 +47,8 @@ export interface ApprovalPort {
   readonly canAsk: boolean;
   /** Resolves when the person answered, or `denied` when the signal aborts. */
   ask(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalAnswer>;
-  /** May the key stored for `providerId` go to `origin`? */
-  confirmKeyOrigin(providerId: string, origin: string, previous: string | undefined): Promise<boolean>;
+  /** May the key stored for `providerId` go to `origin`? `{ refused }` says why not and what to do instead. */
+  confirmKeyOrigin(providerId: string, origin: string, previous: string | undefined): Promise<boolean | { refused: string }>;
   /** The profile's budget stopped the run: go on anyway for this session? */
   confirmBudget(message: string): Promise<boolean>;
 }

@@ -26,7 +26,7 @@ export class EditorApprovals implements ApprovalPort, vscode.Disposable {
     /** True when the panel can show the approval card; otherwise a modal asks. */
     private readonly panelVisible: () => boolean,
     private readonly log: Logger,
-    private readonly keyOrigin: (providerId: string, origin: string, previous: string | undefined) => Promise<boolean>,
+    private readonly keyOrigin: (providerId: string, origin: string, previous: string | undefined) => Promise<boolean | { refused: string }>,
     private readonly onBudgetContinue: () => void,
   ) {
     const proposed = this.proposed;
@@ -88,7 +88,7 @@ export class EditorApprovals implements ApprovalPort, vscode.Disposable {
     this.pending.get(request.id)?.resolve(a === approve ? { decision: 'approved' } : { decision: 'denied', reason: 'the person rejected it' });
   }
 
-  confirmKeyOrigin(providerId: string, origin: string, previous: string | undefined): Promise<boolean> {
+  confirmKeyOrigin(providerId: string, origin: string, previous: string | undefined): Promise<boolean | { refused: string }> {
     return this.keyOrigin(providerId, origin, previous);
   }
 

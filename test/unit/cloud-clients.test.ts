@@ -29,7 +29,7 @@ test('azure-openai: the deployment is the model, api-version from settings, the 
   assert.equal(r.body.max_completion_tokens, 99);
 });
 
-test('bedrock: the SDK is loaded on use, requests go to the configured base URL signed with AWS credentials; a 403 is an auth error', async () => {
+test('bedrock: the SDK is loaded on use, requests to AWS\'s host are signed with AWS credentials; a 403 is an auth error', async () => {
   const seen: Array<{ url: string; auth: string | undefined }> = [];
   const aws = http.createServer((req, res) => {
     seen.push({ url: req.url ?? '', auth: req.headers.authorization });
@@ -43,8 +43,12 @@ test('bedrock: the SDK is loaded on use, requests go to the configured base URL 
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_BEARER_TOKEN_BEDROCK;
   try {
-    const endpoint = endpointFor('bedrock', { baseUrl: `http://127.0.0.1:${(aws.address() as AddressInfo).port}`, region: 'eu-west-1' });
-    const evs = await collect(streamResponse(makeRequest(endpoint, 'anthropic.claude-sonnet-4-5-20250929-v1:0')));
+    // The endpoint is AWS's own host (ambient credentials go nowhere else); the test's fetch delivers to the local
+    // server what the client sent to that host.
+    const endpoint = endpointFor('bedrock', { region: 'eu-west-1' });
+    const local = `http://127.0.0.1:${(aws.address() as AddressInfo).port}`;
+    const toLocal = ((input: string | URL | Request, init?: RequestInit) => fetch(String(input).replace('https://bedrock-runtime.eu-west-1.amazonaws.com', local), init)) as typeof fetch;
+    const evs = await collect(streamResponse(makeRequest(endpoint, 'anthropic.claude-sonnet-4-5-20250929-v1:0', { fetch: toLocal })));
     const err = errorOf(evs)!;
     assert.equal(err.kind, 'auth', JSON.stringify(evs));
     assert.match(err.message, /Amazon Bedrock refused the request \(403\)/);

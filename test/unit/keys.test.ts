@@ -44,10 +44,11 @@ test('resolveKey asks the host for a new origin and withholds the key when it ca
     ...(answer === undefined ? {} : { confirmOrigin: async (_id: string, origin: string) => { asked.push(origin); return answer; } }),
   });
   const log = { info: () => {}, warn: (m: string) => logs.warn.push(m), error: () => {} };
-  assert.deepEqual(await resolveKey(moved, keys(true), log), { apiKey: 'sk-secret' });
+  const publicDns = { lookup: async () => [{ address: '203.0.113.7' }] };
+  assert.deepEqual(await resolveKey(moved, keys(true), log, publicDns), { apiKey: 'sk-secret' });
   assert.deepEqual(asked, ['https://proxy.example.com']);
-  assert.match((await resolveKey(moved, keys(false), log)).keyWithheld ?? '', /was not confirmed/);
-  assert.match((await resolveKey(moved, keys(), log)).keyWithheld ?? '', /was not confirmed/);
+  assert.match((await resolveKey(moved, keys(false), log, publicDns)).keyWithheld ?? '', /was not confirmed/);
+  assert.match((await resolveKey(moved, keys(), log, publicDns)).keyWithheld ?? '', /was not confirmed/);
   assert.match((await resolveKey(lan, keys(true), log)).keyWithheld ?? '', /never receive a cloud key/);
   assert.ok(logs.warn.every(l => !l.includes('sk-secret')), 'the key never reaches the log');
 });

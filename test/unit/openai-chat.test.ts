@@ -107,10 +107,13 @@ test('a stream cut mid-way keeps the partial text and ends with a network error'
   assert.match((last(evs) as { message: string }).message, /dropped/);
 });
 
-test('a stream without finish_reason and [DONE] still ends cleanly', async () => {
+test('a stream that closes with neither finish_reason nor [DONE] is incomplete: partial text kept, network error', async () => {
   const evs = await collect(request('no-done'));
   assert.match(text(evs), /You said/);
-  assert.deepEqual(last(evs), { type: 'done', stopReason: 'unknown' });
+  assert.ok(!evs.some(e => e.type === 'done'));
+  assert.equal(last(evs).type, 'error');
+  assert.equal((last(evs) as { kind: string }).kind, 'network');
+  assert.match((last(evs) as { message: string }).message, /no finish_reason, no \[DONE\].*partial answer is kept/);
 });
 
 test('an unreachable endpoint fails fast with a network error naming the URL', async () => {

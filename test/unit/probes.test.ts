@@ -177,9 +177,15 @@ test('num_ctx: profile > setting > model context length capped by maxNumCtx > Mo
   assert.deepEqual(chooseOllamaNumCtx(base), { numCtx: 32768, source: 'model' });
   assert.deepEqual(chooseOllamaNumCtx({ ...base, modelContextLength: 8192 }), { numCtx: 8192, source: 'model' });
   assert.deepEqual(chooseOllamaNumCtx({ maxNumCtx: 32768, modelfileNumCtx: 4096 }), { numCtx: 4096, source: 'modelfile' });
-  const big = chooseOllamaNumCtx({ ...base, modelContextLength: 8192, profileNumCtx: 65536 });
-  assert.equal(big.numCtx, 65536);
+  const big = chooseOllamaNumCtx({ ...base, modelContextLength: 8192, settingNumCtx: 65536 });
+  assert.equal(big.numCtx, 65536, 'the user\'s own setting is kept');
   assert.match(big.warning!, /larger than the model's context length \(8192\)/);
+  const profileBig = chooseOllamaNumCtx({ ...base, modelContextLength: 8192, profileNumCtx: 65536 });
+  assert.equal(profileBig.numCtx, 8192, 'a profile is capped by the model\'s context length');
+  assert.match(profileBig.warning!, /asks for num_ctx 65536; Tack sends 8192/);
+  const hostile = chooseOllamaNumCtx({ maxNumCtx: 32768, profileNumCtx: 2_000_000_000 });
+  assert.equal(hostile.numCtx, 32768, 'and by tack.ollama.maxNumCtx when the model\'s length is unknown');
+  assert.match(hostile.warning!, /tack\.ollama\.maxNumCtx/);
   const none = chooseOllamaNumCtx({ maxNumCtx: 32768 });
   assert.equal(none.numCtx, undefined);
   assert.match(none.warning!, /Set "numCtx" in the profile/);

@@ -33,6 +33,19 @@ export interface NetworkSettings {
   retryBaseDelayMs?: number;
   /** Longest wait Tack accepts from a `retry-after`, ms (default 60 s); a longer one ends the turn instead. */
   maxRetryWaitMs?: number;
+  /**
+   * The proxy for Tack's own requests (`tack.network.proxy`, or the editor's `http.proxy` passed in by the host);
+   * empty or absent: direct connections. Environment variables (`HTTPS_PROXY`, `NODE_USE_ENV_PROXY`) never apply.
+   */
+  proxy?: string;
+  /** Longest line of a response body, bytes (default 8 MiB; tests make it small). */
+  maxLineBytes?: number;
+  /** Largest response body after decompression, bytes (default 128 MiB; tests make it small). */
+  maxResponseBytes?: number;
+  /** Longest time one model listing may take, all pages together, ms (default 30 s). */
+  listTimeoutMs?: number;
+  /** Most pages one model listing reads (default 20). */
+  maxListPages?: number;
 }
 
 export interface TackSettings {
@@ -49,6 +62,11 @@ export const DEFAULT_NETWORK: Required<NetworkSettings> = {
   maxRetries: 2,
   retryBaseDelayMs: 500,
   maxRetryWaitMs: 60_000,
+  proxy: '',
+  maxLineBytes: 8 * 1024 * 1024,
+  maxResponseBytes: 128 * 1024 * 1024,
+  listTimeoutMs: 30_000,
+  maxListPages: 20,
 };
 
 /** NetworkSettings with every optional value filled from the defaults. */
@@ -60,6 +78,11 @@ export function networkWithDefaults(n: NetworkSettings): Required<NetworkSetting
     maxRetries: n.maxRetries ?? DEFAULT_NETWORK.maxRetries,
     retryBaseDelayMs: n.retryBaseDelayMs ?? DEFAULT_NETWORK.retryBaseDelayMs,
     maxRetryWaitMs: n.maxRetryWaitMs ?? DEFAULT_NETWORK.maxRetryWaitMs,
+    proxy: n.proxy ?? DEFAULT_NETWORK.proxy,
+    maxLineBytes: n.maxLineBytes ?? DEFAULT_NETWORK.maxLineBytes,
+    maxResponseBytes: n.maxResponseBytes ?? DEFAULT_NETWORK.maxResponseBytes,
+    listTimeoutMs: n.listTimeoutMs ?? DEFAULT_NETWORK.listTimeoutMs,
+    maxListPages: n.maxListPages ?? DEFAULT_NETWORK.maxListPages,
   };
 }
 
@@ -90,6 +113,11 @@ function asRecord(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
+/** A proxy URL (http/https), trimmed; anything else counts as no proxy and the registry reports it. */
+function proxySetting(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
 function seconds(v: unknown, fallbackMs: number): number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v * 1000) : fallbackMs;
 }
@@ -108,10 +136,13 @@ export function settingsFromObject(raw: unknown): TackSettings {
   const nested = asRecord(obj.tack);
   const get = (key: string): unknown => (`tack.${key}` in obj ? obj[`tack.${key}`] : nested[key]);
   const network = asRecord(get('network'));
+  // Defined, not assigned: an id such as `__proto__` becomes a plain own key instead of replacing the prototype.
+  // Readers look ids up with Object.hasOwn, so `constructor` or `toString` never find Object.prototype members.
   const providers: Record<string, ProviderSetting> = {};
   for (const [id, v] of Object.entries(asRecord(get('providers')))) {
-    providers[id] = asRecord(v) as ProviderSetting;
+    Object.defineProperty(providers, id, { value: asRecord(v) as ProviderSetting, enumerable: true, writable: true, configurable: true });
   }
+  const proxy = proxySetting(get('network.proxy') ?? network.proxy);
   return {
     providers,
     model: typeof get('model') === 'string' ? (get('model') as string) : '',
@@ -120,6 +151,7 @@ export function settingsFromObject(raw: unknown): TackSettings {
       idleTimeoutMs: seconds(get('network.idleTimeoutSeconds') ?? network.idleTimeoutSeconds, DEFAULT_NETWORK.idleTimeoutMs),
       firstTokenTimeoutMs: seconds(get('network.firstTokenTimeoutSeconds') ?? network.firstTokenTimeoutSeconds, DEFAULT_NETWORK.firstTokenTimeoutMs),
       maxRetries: retries(get('network.maxRetries') ?? network.maxRetries, DEFAULT_NETWORK.maxRetries),
+      ...(proxy ? { proxy } : {}),
     },
   };
 }

@@ -54,10 +54,20 @@ export interface NumCtxChoice {
 
 /**
  * Profile `numCtx` > setting > the model's context length capped by `maxNumCtx` > the Modelfile's `num_ctx`.
- * An explicit value larger than the model's context length is kept (the person asked) but flagged.
+ * A profile may come from a repository, and Ollama allocates memory for what it is asked: a profile's value is
+ * capped by `tack.ollama.maxNumCtx` (the user's own ceiling) and by the model's context length when known, and the
+ * cap is said. The user's own `tack.ollama.numCtx` larger than the model's context length is kept but flagged.
  */
 export function chooseOllamaNumCtx(i: NumCtxInput): NumCtxChoice {
-  const explicit = i.profileNumCtx !== undefined ? { n: i.profileNumCtx, source: 'profile' as const } : i.settingNumCtx !== undefined ? { n: i.settingNumCtx, source: 'setting' as const } : undefined;
+  if (i.profileNumCtx !== undefined) {
+    const limits = [i.maxNumCtx, ...(i.modelContextLength !== undefined ? [i.modelContextLength] : [])];
+    const n = Math.min(i.profileNumCtx, ...limits);
+    const warning = n < i.profileNumCtx
+      ? `The profile asks for num_ctx ${i.profileNumCtx}; Tack sends ${n} (${n === i.maxNumCtx ? 'tack.ollama.maxNumCtx' : 'the model\'s context length'}). Raise tack.ollama.maxNumCtx to allow more.`
+      : undefined;
+    return { numCtx: n, source: 'profile', ...(warning ? { warning } : {}) };
+  }
+  const explicit = i.settingNumCtx !== undefined ? { n: i.settingNumCtx, source: 'setting' as const } : undefined;
   if (explicit) {
     const warning = i.modelContextLength !== undefined && explicit.n > i.modelContextLength
       ? `num_ctx ${explicit.n} is larger than the model's context length (${i.modelContextLength}); answers may degrade past that.`

@@ -4,8 +4,9 @@
  * capabilities), Anthropic's models API (through the SDK, so auth matches the Messages client), Ollama's `/api/tags`.
  * Never throws: failures are `{ error }` with a message a person can act on.
  */
-import type { NetworkSettings } from '../config/settings';
+import { networkWithDefaults, type NetworkSettings } from '../config/settings';
 import { createTimedFetch, type FetchFn } from '../net/timed-fetch';
+import { redactSecrets } from '../providers/redact';
 import type { Logger } from '../ports';
 import type { Endpoint } from '../providers/registry';
 import { anthropicClient } from '../providers/sdk-clients';
@@ -70,16 +71,37 @@ function errorMessage(body: string): string {
   return body.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
+/** Largest model list Tack reads (a list is a few hundred KB at most; OpenRouter's is about 1 MB). */
+const LIST_MAX_BYTES = 16 * 1024 * 1024;
+/** Most models kept from one listing. */
+const MAX_MODELS = 5000;
+
+/**
+ * Every listing ends: the whole listing (all pages) has a deadline, at most `maxListPages` pages are read, and a
+ * body is capped at LIST_MAX_BYTES, whatever the server says about more pages.
+ */
+function listingSignal(network: NetworkSettings, signal?: AbortSignal): AbortSignal {
+  const deadline = AbortSignal.timeout(networkWithDefaults(network).listTimeoutMs);
+  return signal ? AbortSignal.any([signal, deadline]) : deadline;
+}
+
+function listNetwork(network: NetworkSettings): NetworkSettings {
+  return { ...network, maxResponseBytes: Math.min(network.maxResponseBytes ?? LIST_MAX_BYTES, LIST_MAX_BYTES) };
+}
+
 async function getJson(url: string, headers: Record<string, string>, network: NetworkSettings, signal?: AbortSignal, fetchFn?: FetchFn): Promise<{ body: any } | { error: string; status?: number }> {
-  const f = createTimedFetch({ ...network, fetch: fetchFn }, {});
+  const f = createTimedFetch({ ...listNetwork(network), fetch: fetchFn }, {});
+  const secrets = Object.values(headers).map(h => h.replace(/^Bearer\s+/i, ''));
+  const all = listingSignal(network, signal);
   try {
-    const res = await f(url, { headers, signal });
+    const res = await f(url, { headers, signal: all });
     const text = await res.text();
-    if (!res.ok) return { error: `answered ${res.status} for the model list: ${errorMessage(text)}`, status: res.status };
+    if (!res.ok) return { error: redactSecrets(`answered ${res.status} for the model list: ${errorMessage(text)}`, secrets), status: res.status };
     return { body: JSON.parse(text) };
   } catch (err) {
     const e = err as { cause?: { code?: string }; message?: string };
-    return { error: `is not reachable (${e.cause?.code ?? e.message ?? 'error'})` };
+    const why = all.aborted && !signal?.aborted ? 'the model list took too long' : e.cause?.code ?? e.message ?? 'error';
+    return { error: redactSecrets(`is not reachable (${why})`, secrets) };
   }
 }
 
@@ -94,7 +116,7 @@ export async function fetchLiveModels(endpoint: Endpoint, apiKey: string | undef
     case 'ollama': {
       const r = await getJson(`${endpoint.baseUrl}/api/tags`, bearer, network, signal, fetchFn);
       if ('error' in r) return { error: `${where} ${r.error}`, status: r.status };
-      const list: any[] = Array.isArray(r.body?.models) ? r.body.models : [];
+      const list: any[] = Array.isArray(r.body?.models) ? r.body.models.slice(0, MAX_MODELS) : [];
       return {
         models: list.filter(m => typeof m?.name === 'string').map(m => ({
           providerId: endpoint.id,
@@ -106,33 +128,42 @@ export async function fetchLiveModels(endpoint: Endpoint, apiKey: string | undef
       };
     }
     case 'anthropic': {
+      const all = listingSignal(network, signal);
+      const secrets = apiKey ? [apiKey] : [];
       try {
-        const client = await anthropicClient({ endpoint, apiKey, network, log, fetch: fetchFn, state: {} });
+        const client = await anthropicClient({ endpoint, apiKey, network: listNetwork(network), log, fetch: fetchFn, state: {} });
         const models: ModelInfo[] = [];
-        for await (const m of (client as any).models.list({ limit: 100 }, { signal })) {
-          if (typeof m?.id === 'string') {
-            models.push({
-              providerId: endpoint.id, id: m.id, ...(typeof m.display_name === 'string' ? { label: m.display_name } : {}),
-              ...(num(m.max_input_tokens) ? { contextWindow: num(m.max_input_tokens) } : {}),
-              ...(num(m.max_tokens) ? { maxOutput: num(m.max_tokens) } : {}),
-              source: num(m.max_input_tokens) ? 'api' : 'unknown',
-            });
+        // Pages are walked by hand: a server that always says `has_more` (even with empty pages) must not keep Tack
+        // listing forever.
+        let page = await (client as any).models.list({ limit: 100 }, { signal: all });
+        for (let pages = 1; ; pages++) {
+          for (const m of page.getPaginatedItems() as any[]) {
+            if (typeof m?.id === 'string' && models.length < MAX_MODELS) {
+              models.push({
+                providerId: endpoint.id, id: m.id, ...(typeof m.display_name === 'string' ? { label: m.display_name } : {}),
+                ...(num(m.max_input_tokens) ? { contextWindow: num(m.max_input_tokens) } : {}),
+                ...(num(m.max_tokens) ? { maxOutput: num(m.max_tokens) } : {}),
+                source: num(m.max_input_tokens) ? 'api' : 'unknown',
+              });
+            }
           }
-          if (models.length >= 1000) break;
+          if (!page.hasNextPage() || pages >= networkWithDefaults(network).maxListPages || models.length >= MAX_MODELS) break;
+          page = await page.getNextPage();
         }
         return { models };
       } catch (err) {
         const e = err as { status?: number; message?: string; cause?: { code?: string } };
+        if (all.aborted && !signal?.aborted) return { error: `${where} is not reachable (the model list took too long)` };
         return typeof e.status === 'number'
-          ? { error: `${where} answered ${e.status} for the model list: ${(e.message ?? '').replace(/^\d{3}\s+/, '').slice(0, 200)}`, status: e.status }
-          : { error: `${where} is not reachable (${e.cause?.code ?? e.message ?? 'error'})` };
+          ? { error: redactSecrets(`${where} answered ${e.status} for the model list: ${(e.message ?? '').replace(/^\d{3}\s+/, '').slice(0, 200)}`, secrets), status: e.status }
+          : { error: redactSecrets(`${where} is not reachable (${e.cause?.code ?? e.message ?? 'error'})`, secrets) };
       }
     }
     default: {
       const r = await getJson(`${endpoint.baseUrl}/models`, bearer, network, signal, fetchFn);
       if ('error' in r) return { error: `${where} ${r.error}`, status: r.status };
       const list: any[] = Array.isArray(r.body) ? r.body : Array.isArray(r.body?.data) ? r.body.data : [];
-      return { models: list.map(m => parseOpenAIModel(endpoint.id, m)).filter((m): m is ModelInfo => !!m) };
+      return { models: list.slice(0, MAX_MODELS).map(m => parseOpenAIModel(endpoint.id, m)).filter((m): m is ModelInfo => !!m) };
     }
   }
 }

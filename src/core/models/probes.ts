@@ -3,7 +3,7 @@
  * Ollama's `num_ctx`. One small probe per server kind; `probeModel` picks one. Probes never throw, time out on
  * their own, and are only called by a host for endpoints it may contact (workspace endpoints only after trust).
  */
-import type { FetchFn } from '../net/timed-fetch';
+import { createTimedFetch, type FetchFn } from '../net/timed-fetch';
 import { ollamaContextLength, ollamaNumCtxParameter } from './context-window';
 import {
   declaredQuantization, ggufQuantType, inferQuantizationFromName, parseOpenRouterEndpoints, quantizationFromLlamaCppProps,
@@ -33,7 +33,12 @@ export interface ProbeOptions {
   /** Per HTTP call; default 5 s. A probe is a nicety, it must never hold anything up. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Tack's proxy setting; empty: direct. Environment proxies never apply (net/dispatcher.ts). */
+  proxy?: string;
 }
+
+/** A probe answer is a small JSON object; anything larger is not what a probe asked for. */
+const PROBE_MAX_BYTES = 4 * 1024 * 1024;
 
 export interface ProbeResult {
   server: ServerKind;
@@ -77,7 +82,9 @@ async function requestJson(url: string, init: RequestInit, opts: ProbeOptions): 
   const timeout = AbortSignal.timeout(opts.timeoutMs ?? 5000);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   try {
-    const res = await (opts.fetch ?? globalThis.fetch)(url, { ...init, signal });
+    const ms = opts.timeoutMs ?? 5000;
+    const f = createTimedFetch({ connectTimeoutMs: ms, idleTimeoutMs: ms, fetch: opts.fetch, proxy: opts.proxy, maxResponseBytes: PROBE_MAX_BYTES }, {});
+    const res = await f(url, { ...init, signal });
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
       return { ok: false, error: `${new URL(url).pathname} answered ${res.status}` };

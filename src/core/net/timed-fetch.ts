@@ -1,11 +1,20 @@
 /**
- * A fetch for provider clients that enforces Tack's own timeouts, which the SDKs do not offer:
+ * A fetch for provider clients that enforces Tack's own limits, which the SDKs do not offer:
  *  - connect timeout: response headers must arrive within `connectTimeoutMs`;
- *  - idle timeout: a streamed body must not stay silent longer than `idleTimeoutMs` between chunks.
- * A timeout aborts the request and is recorded in `state`, so the caller can tell a timeout from a Stop.
+ *  - idle timeout: a streamed body must not stay silent longer than `idleTimeoutMs`. Until the first content
+ *    event any bytes count as life (a model loading, keep-alives); once the dialect reported content
+ *    (`state.contentArrived()`), only further content re-arms it, so `: keep-alive` comments, Anthropic `ping`
+ *    events or Ollama's blank lines cannot keep a stalled answer open forever;
+ *  - size caps: one line (bytes between two line breaks) at most `maxLineBytes`, the whole body after decompression
+ *    at most `maxResponseBytes` — a gzip bomb or a 400 MB line ends as a bad response instead of eating memory.
+ *    Line breaks are found by scanning each chunk once, so the check costs O(bytes);
+ *  - Tack's own dispatcher (dispatcher.ts) and Tack's own redirect rules (redirects.ts).
+ * A timeout or a cap aborts the request and is recorded in `state`, so the caller can tell it from a Stop.
  * A 2xx answer that is an HTML page (a proxy's error page, a wrong baseUrl) is rejected as a bad response
  * with an excerpt of the page, instead of being parsed as an empty event stream.
  */
+import { tackFetch } from './dispatcher';
+import { withSafeRedirects } from './redirects';
 
 export type FetchFn = typeof globalThis.fetch;
 
@@ -13,18 +22,41 @@ export interface TimedFetchState {
   timedOut?: 'connect' | 'idle';
   /** Set when a 2xx response was not what an API returns; holds a short excerpt of the body. */
   badContent?: { contentType: string; excerpt: string };
+  /** Set when the body broke a size cap. */
+  tooLarge?: { what: 'line' | 'response'; limit: number };
+  /** Set when the body contained `doneMarker` (Chat Completions' `data: [DONE]`). */
+  sawDoneMarker?: boolean;
+  /** Installed by the timed fetch once a body streams; dialects call it for every content event. */
+  contentArrived?: () => void;
 }
+
+export const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 
 export interface TimedFetchOptions {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Replaces Tack's fetch (tests, benchmarks); redirects and limits still apply around it. */
   fetch?: FetchFn;
+  /** `tack.network.proxy` (or the editor's proxy); empty: direct. */
+  proxy?: string;
+  maxLineBytes?: number;
+  maxResponseBytes?: number;
+  /** Bytes whose presence in the body sets `state.sawDoneMarker`. */
+  doneMarker?: string;
 }
 
 export class BadContentError extends Error {}
 
+/** True when the state records a failure of the timed fetch itself (timeout or cap), not one of the server. */
+export function fetchLimitHit(state: TimedFetchState): boolean {
+  return !!state.timedOut || !!state.tooLarge;
+}
+
+const HTML_EXCERPT_BYTES = 16 * 1024;
+
 export function createTimedFetch(opts: TimedFetchOptions, state: TimedFetchState): FetchFn {
-  const base = opts.fetch ?? globalThis.fetch;
+  const base = withSafeRedirects(opts.fetch ?? tackFetch(opts.proxy));
   return async (input, init) => {
     const controller = new AbortController();
     const outer = init?.signal;
@@ -42,53 +74,137 @@ export function createTimedFetch(opts: TimedFetchOptions, state: TimedFetchState
     } finally {
       clearTimeout(connectTimer);
     }
-
-    const contentType = res.headers.get('content-type') ?? '';
-    if (res.ok && /text\/html/i.test(contentType)) {
-      const text = await res.text().catch(() => '');
-      state.badContent = { contentType, excerpt: text.replace(/\s+/g, ' ').trim().slice(0, 300) };
-      outer?.removeEventListener('abort', onOuterAbort);
-      throw new BadContentError(`expected an API response, got ${contentType}`);
-    }
     if (!res.body) {
       outer?.removeEventListener('abort', onOuterAbort);
       return res;
     }
-    return new Response(watchIdle(res.body, opts.idleTimeoutMs, () => {
-      state.timedOut = 'idle';
-      controller.abort(new Error(`no data for ${opts.idleTimeoutMs} ms`));
-    }, () => outer?.removeEventListener('abort', onOuterAbort)), {
-      status: res.status,
-      statusText: res.statusText,
-      headers: res.headers,
-    });
+    const body = guardBody(res.body, opts, state, err => controller.abort(err), () => outer?.removeEventListener('abort', onOuterAbort));
+    const contentType = res.headers.get('content-type') ?? '';
+    if (res.ok && /text\/html/i.test(contentType)) {
+      const text = await readPrefix(body, HTML_EXCERPT_BYTES);
+      state.badContent = { contentType, excerpt: text.replace(/\s+/g, ' ').trim().slice(0, 300) };
+      throw new BadContentError(`expected an API response, got ${contentType}`);
+    }
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
 }
 
-/** Passes the body through, calling `onIdle` when no chunk arrives for `idleMs`. */
-function watchIdle(body: ReadableStream<Uint8Array>, idleMs: number, onIdle: () => void, onEnd: () => void): ReadableStream<Uint8Array> {
+/** The first `max` bytes of a body as text; the rest is not read (the stream is cancelled). */
+async function readPrefix(body: ReadableStream<Uint8Array>, max: number): Promise<string> {
   const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  try {
+    while (n < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      n += value.byteLength;
+    }
+  } catch {
+    // A body that fails while its excerpt is read still yields what arrived: the excerpt is only a hint.
+  }
+  await reader.cancel().catch(() => undefined);
+  return Buffer.concat(parts).subarray(0, max).toString('utf8');
+}
+
+/** Bytes since the last line break of `chunk` (or `carry + chunk.length` when it has none). */
+function tailLength(chunk: Uint8Array, carry: number): number {
+  const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const last = Math.max(b.lastIndexOf(10), b.lastIndexOf(13));
+  return last < 0 ? carry + b.length : b.length - 1 - last;
+}
+
+/**
+ * Passes the body through with the idle watchdog and the caps described at the top. `abort` ends the request;
+ * `onEnd` runs once when the body ends, fails or is cancelled.
+ */
+function guardBody(body: ReadableStream<Uint8Array>, opts: TimedFetchOptions, state: TimedFetchState, abort: (err: Error) => void, onEnd: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const maxTotal = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const marker = opts.doneMarker ? Buffer.from(opts.doneMarker) : undefined;
+  let markerTail: Buffer = Buffer.alloc(0);
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let contentMode = false;
+  let ended = false;
+  let total = 0;
+  let line = 0;
   const arm = () => {
     clearTimeout(timer);
-    timer = setTimeout(onIdle, idleMs);
+    timer = setTimeout(() => {
+      state.timedOut = 'idle';
+      abort(new Error(`no data for ${opts.idleTimeoutMs} ms`));
+    }, opts.idleTimeoutMs);
   };
   const finish = () => {
+    if (ended) return;
+    ended = true;
     clearTimeout(timer);
+    if (state.contentArrived === onContent) delete state.contentArrived;
     onEnd();
+  };
+  const onContent = () => {
+    contentMode = true;
+    if (!ended) arm();
+  };
+  state.contentArrived = onContent;
+  const watchMarker = (chunk: Uint8Array) => {
+    if (!marker || state.sawDoneMarker) return;
+    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // The marker may straddle two chunks: look at the previous tail joined with this chunk's head, then the chunk.
+    const seam = Buffer.concat([markerTail, b.subarray(0, marker.length - 1)]);
+    if (seam.includes(marker) || b.includes(marker)) state.sawDoneMarker = true;
+    markerTail = Buffer.from(b.subarray(Math.max(0, b.length - (marker.length - 1))));
+  };
+  // Bytes after the last line break are held back until their line ends (or the body ends): a parser downstream then
+  // sees each line once, whole, instead of re-scanning a growing buffer on every chunk (quadratic in the line's
+  // length). No event is delayed by this: a line-based parser cannot act on half a line anyway.
+  let held: Uint8Array[] = [];
+  const release = (chunk: Uint8Array): Uint8Array | undefined => {
+    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const last = Math.max(b.lastIndexOf(10), b.lastIndexOf(13));
+    if (last < 0) {
+      held.push(chunk);
+      return undefined;
+    }
+    const out = held.length ? Buffer.concat([...held, b.subarray(0, last + 1)]) : b.subarray(0, last + 1);
+    held = last + 1 < b.length ? [b.subarray(last + 1)] : [];
+    return out;
   };
   return new ReadableStream<Uint8Array>({
     start: arm,
     async pull(ctrl) {
       try {
-        const { done, value } = await reader.read();
-        if (done) {
-          finish();
-          ctrl.close();
-          return;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            finish();
+            if (held.length) ctrl.enqueue(Buffer.concat(held));
+            held = [];
+            ctrl.close();
+            return;
+          }
+          if (!contentMode) arm();
+          total += value.byteLength;
+          line = tailLength(value, line);
+          if (total > maxTotal || line > maxLine) {
+            state.tooLarge = total > maxTotal ? { what: 'response', limit: maxTotal } : { what: 'line', limit: maxLine };
+            const err = new Error(`the response broke Tack's ${state.tooLarge.what} size limit (${state.tooLarge.limit} bytes)`);
+            held = [];
+            abort(err);
+            finish();
+            await reader.cancel(err).catch(() => undefined);
+            ctrl.error(err);
+            return;
+          }
+          watchMarker(value);
+          const out = release(value);
+          if (out) {
+            ctrl.enqueue(out);
+            return;
+          }
         }
-        arm();
-        ctrl.enqueue(value);
       } catch (err) {
         finish();
         ctrl.error(err);

@@ -3,7 +3,7 @@
  * already-parsed value: syntax errors and schema errors become diagnostics with 1-based line and column.
  * Never throws. A layer with any error has no `doc`: the caller keeps its last valid one.
  */
-import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError, type Segment } from 'jsonc-parser';
+import { createScanner, getNodeValue, parseTree, printParseErrorCode, SyntaxKind, type Node, type ParseError, type Segment } from 'jsonc-parser';
 import { duplicateKeys, LineIndex, rangeAt, type Range } from './positions';
 import { validateProfilesDocument } from './schema';
 import type { LayerSource, ProfileDiagnostic, ProfilesDocument } from './types';
@@ -48,6 +48,50 @@ const PARSE_MESSAGES: Record<string, string> = {
   InvalidCharacter: 'Invalid character in a string.',
 };
 
+/** Deepest nesting of objects and arrays a profiles document may have (the schema itself needs about 5). */
+export const MAX_DEPTH = 64;
+/**
+ * Most diagnostics one layer reports with positions; the rest are counted in one closing diagnostic. Placing a
+ * diagnostic costs a walk of the document, and the editor recomputes them on every keystroke.
+ */
+export const MAX_DIAGNOSTICS = 100;
+
+/** Offset of the first object/array opened deeper than MAX_DEPTH (comments and strings skipped), or -1. */
+function tooDeepAt(text: string): number {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let t = scanner.scan(); t !== SyntaxKind.EOF; t = scanner.scan()) {
+    if (t === SyntaxKind.OpenBraceToken || t === SyntaxKind.OpenBracketToken) {
+      if (++depth > MAX_DEPTH) return scanner.getTokenOffset();
+    } else if (t === SyntaxKind.CloseBraceToken || t === SyntaxKind.CloseBracketToken) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return -1;
+}
+
+/** Whether an already-parsed value nests deeper than MAX_DEPTH; walks iteratively, so it cannot overflow itself. */
+export function valueTooDeep(value: unknown): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > MAX_DEPTH) return true;
+    for (const child of Object.values(v as object)) stack.push([child, d + 1]);
+  }
+  return false;
+}
+
+const tooDeepMessage = `The document nests objects or lists more than ${MAX_DEPTH} levels deep; Tack does not read it.`;
+
+/** Keeps MAX_DIAGNOSTICS diagnostics and sums up the rest in one, at the first one left out. */
+export function capDiagnostics(list: ProfileDiagnostic[], total = list.length): ProfileDiagnostic[] {
+  if (list.length <= MAX_DIAGNOSTICS) return list;
+  const rest = list.slice(MAX_DIAGNOSTICS);
+  const severity = rest.some(d => d.severity === 'error') ? 'error' : 'warning';
+  return [...list.slice(0, MAX_DIAGNOSTICS), { ...rest[0], severity, message: `…and ${total - MAX_DIAGNOSTICS} more problems in this file (only the first ${MAX_DIAGNOSTICS} are listed).` }];
+}
+
 function makeLayer(opts: LayerOptions, text: string | undefined, root: Node | undefined, base: Segment[]): ParsedLayer {
   const lines = text !== undefined ? new LineIndex(text) : undefined;
   const diag = (range: Range, severity: ProfileDiagnostic['severity'], message: string): ProfileDiagnostic => {
@@ -63,8 +107,19 @@ function makeLayer(opts: LayerOptions, text: string | undefined, root: Node | un
   };
 }
 
-/** Parses JSONC text (comments and trailing commas allowed) and validates it against the shipped schema. */
-export function parseProfilesText(text: string, opts: LayerOptions): ParsedLayer {
+/**
+ * Parses JSONC text (comments and trailing commas allowed) and validates it against the shipped schema. A UTF-8 BOM
+ * at the start is accepted (it becomes a space, so every offset and column stays that of the file).
+ */
+export function parseProfilesText(rawText: string, opts: LayerOptions): ParsedLayer {
+  const text = rawText.charCodeAt(0) === 0xfeff ? ` ${rawText.slice(1)}` : rawText;
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    const layer = makeLayer(opts, text, undefined, []);
+    const pos = new LineIndex(text).position(deep);
+    layer.diagnostics.push({ severity: 'error', message: tooDeepMessage, file: opts.file, line: pos.line, column: pos.column, offset: deep, length: 1, source: opts.source });
+    return layer;
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   let base: Segment[] = [];
@@ -78,18 +133,21 @@ export function parseProfilesText(text: string, opts: LayerOptions): ParsedLayer
   }
   const layer = makeLayer(opts, text, tree, base);
   const lines = new LineIndex(text);
-  for (const e of errors) {
+  for (const e of errors.slice(0, MAX_DIAGNOSTICS + 1)) {
     const pos = lines.position(e.offset);
     const code = printParseErrorCode(e.error);
     layer.diagnostics.push({ severity: 'error', message: PARSE_MESSAGES[code] ?? code, file: opts.file, line: pos.line, column: pos.column, offset: e.offset, length: e.length, source: opts.source });
   }
-  if (errors.length) return layer;
+  if (errors.length) {
+    layer.diagnostics = capDiagnostics(layer.diagnostics, errors.length);
+    return layer;
+  }
   // An empty file, or a settings file without profiles, is an empty layer: valid, nothing defined.
   if (!node) {
     layer.doc = {};
     return layer;
   }
-  for (const d of duplicateKeys(node)) {
+  for (const d of duplicateKeys(node).slice(0, MAX_DIAGNOSTICS + 1)) {
     const pos = lines.position(d.range.offset);
     layer.diagnostics.push({ severity: 'warning', message: `"${d.key}" is defined twice in the same object; the last one wins.`, file: opts.file, line: pos.line, column: pos.column, offset: d.range.offset, length: d.range.length, source: opts.source });
   }
@@ -103,13 +161,25 @@ export function parseProfilesValue(value: unknown, opts: LayerOptions): ParsedLa
     layer.doc = {};
     return layer;
   }
+  if (valueTooDeep(value)) {
+    layer.diagnostics.push(layer.diagnosticAt([], 'error', tooDeepMessage));
+    return layer;
+  }
   return validateInto(layer, value);
 }
 
 function validateInto(layer: ParsedLayer, value: unknown): ParsedLayer {
   const problems = validateProfilesDocument(value);
-  for (const p of problems) layer.diagnostics.push(layer.diagnosticAt(p.path, 'error', p.message, p.target));
+  const total = layer.diagnostics.length + problems.length;
+  // Only the diagnostics that can be shown are placed (placing one walks the document).
+  for (const p of problems.slice(0, MAX_DIAGNOSTICS + 1)) layer.diagnostics.push(layer.diagnosticAt(p.path, 'error', p.message, p.target));
   layer.diagnostics.sort((a, b) => a.offset - b.offset);
+  layer.diagnostics = capDiagnostics(layer.diagnostics);
+  if (total > MAX_DIAGNOSTICS) {
+    const summary = layer.diagnostics[layer.diagnostics.length - 1];
+    summary.message = `…and ${total - MAX_DIAGNOSTICS} more problems in this file (only the first ${MAX_DIAGNOSTICS} are listed).`;
+    if (problems.length) summary.severity = 'error';
+  }
   if (!problems.length) layer.doc = value as ProfilesDocument;
   return layer;
 }

@@ -6,7 +6,8 @@
  */
 import type { ReasoningBlock } from '../conversation';
 import { emptyUsage, type StopReason, type StreamEvent, type Usage } from '../events';
-import type { TimedFetchState } from '../net/timed-fetch';
+import { fetchLimitHit, type TimedFetchState } from '../net/timed-fetch';
+import { requestSecrets } from './redact';
 import { lookupModel } from '../models/catalog';
 import { toAnthropicInput } from './anthropic-input';
 import { classifyError, type ClientFailure } from './errors';
@@ -142,7 +143,8 @@ export function anthropicBody(req: ProviderRequest): Record<string, unknown> {
   const o = req.options ?? {};
   const input = toAnthropicInput(req.system, req.messages, req.tools);
   const known = lookupModel('anthropic', catalogId(req.modelId))?.maxOutput;
-  let maxTokens = o.maxOutputTokens ?? Math.min(known ?? 8192, 16_384);
+  // A profile's maxOutputTokens is capped by the model's known limit (the API would refuse more).
+  let maxTokens = o.maxOutputTokens !== undefined ? Math.min(o.maxOutputTokens, known ?? o.maxOutputTokens) : Math.min(known ?? 8192, 16_384);
   let budget = o.reasoning && o.reasoning !== 'off' && input.thinkingAllowed ? BUDGET[o.reasoning] : 0;
   if (budget && o.maxOutputTokens === undefined) maxTokens = Math.min(known ?? 64_000, Math.max(maxTokens, budget + 8192));
   if (budget >= maxTokens) budget = maxTokens - 2048;
@@ -169,15 +171,17 @@ export function anthropicBody(req: ProviderRequest): Record<string, unknown> {
 export function streamAnthropic(req: ProviderRequest): AsyncIterableIterator<StreamEvent> {
   const state: TimedFetchState = {};
   const n = new AnthropicNormalizer();
-  const ctx = () => ({ endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted, sentKey: !!req.apiKey, keyWithheld: req.keyWithheld });
+  const secrets = requestSecrets(req.apiKey, req.endpoint.type);
+  const ctx = () => ({ endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted, sentKey: !!req.apiKey, keyWithheld: req.keyWithheld, secrets });
   return new ChunkStream<unknown>({
     open: async () => {
       const client = await anthropicClient({ ...req, state });
       return await client.messages.create(anthropicBody(req) as never, { signal: req.signal }) as unknown as AsyncIterable<unknown>;
     },
     push: (ev, out) => { n.push(ev, out); },
+    onContent: () => state.contentArrived?.(),
     end: out => {
-      if (req.signal.aborted || state.timedOut) out.push(classifyError(undefined, ctx()));
+      if (req.signal.aborted || fetchLimitHit(state)) out.push(classifyError(undefined, ctx()));
       else if (!n.finish(out)) {
         out.push({ type: 'error', kind: 'network', message: `The stream from ${req.endpoint.label} ended before message_stop. The partial answer is kept; any unfinished tool call is not run. Retry.` });
       }

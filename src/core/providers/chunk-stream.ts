@@ -17,6 +17,19 @@ export interface ChunkSource<C> {
   push(chunk: C, out: StreamEvent[]): unknown;
   end(out: StreamEvent[]): void;
   fail(err: unknown): Promise<StreamEvent[]>;
+  /**
+   * Called after a chunk produced a content event (text, reasoning, a tool call or its arguments): the idle
+   * watchdog re-arms on these only, never on keep-alives (see net/timed-fetch.ts).
+   */
+  onContent?(): void;
+}
+
+function hasContent(evs: readonly StreamEvent[], from: number): boolean {
+  for (let i = from; i < evs.length; i++) {
+    const t = evs[i].type;
+    if (t === 'text' || t === 'reasoning' || t === 'tool_call_start' || t === 'tool_call_delta') return true;
+  }
+  return false;
 }
 
 const DONE: IteratorResult<StreamEvent> = { done: true, value: undefined };
@@ -66,8 +79,10 @@ export class ChunkStream<C> implements AsyncIterableIterator<StreamEvent> {
       this.closed = true;
       this.source.end(this.buf);
     } else {
+      const before = this.buf.length;
       const failure = this.source.push(r.value, this.buf);
       if (failure) return this.failWith(failure, this.buf.slice());
+      if (this.buf.length > before && this.source.onContent && hasContent(this.buf, before)) this.source.onContent();
     }
     if (this.at < this.buf.length) return { done: false, value: this.buf[this.at++] };
     return this.closed ? DONE : this.pull();

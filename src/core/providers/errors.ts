@@ -6,6 +6,7 @@
  */
 import type { ErrorEvent, ErrorKind } from '../events';
 import type { TimedFetchState } from '../net/timed-fetch';
+import { redactSecrets } from './redact';
 import type { Endpoint } from './registry';
 
 export { envKeyName } from './registry';
@@ -66,6 +67,8 @@ export interface ErrorContext {
   sentKey?: boolean;
   /** Why a stored key was not sent, when it was not. */
   keyWithheld?: string;
+  /** Every credential the request carried (redact.ts requestSecrets): removed from any server text in the event. */
+  secrets?: readonly string[];
 }
 
 function nested(err: ErrorLike): { message?: string; type?: string } {
@@ -132,6 +135,10 @@ function keyAdvice(ctx: ErrorContext): string {
   return ` The key was refused: ${how} again if it changed.`;
 }
 
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round(n / (1024 * 1024))} MB` : n >= 1024 ? `${Math.round(n / 1024)} KB` : `${n} bytes`;
+}
+
 /** Transient network failures worth sending again; a refused connection or an unknown host is not one. */
 const TRANSIENT = /terminated|other side closed|ECONNRESET|UND_ERR_SOCKET|EPIPE|EAI_AGAIN|socket hang up/i;
 
@@ -139,8 +146,10 @@ export function classifyError(err: unknown, ctx: ErrorContext): ErrorEvent {
   const e = (err ?? {}) as ErrorLike;
   const { endpoint, modelId, state } = ctx;
   const where = `${endpoint.label} (${endpoint.baseUrl})`;
+  // Server text (messages, excerpts) may echo the key: every event built here is redacted, whatever its source.
+  const secrets = ctx.secrets ?? [];
   const ev = (kind: ErrorKind, message: string, retry?: RetryHint, detail?: string): ErrorEvent => {
-    const e: ErrorEvent = { type: 'error', kind, message, ...(detail ? { detail } : {}) };
+    const e: ErrorEvent = { type: 'error', kind, message: redactSecrets(message, secrets), ...(detail ? { detail: redactSecrets(detail, secrets) } : {}) };
     if (retry) hints.set(e, retry);
     return e;
   };
@@ -150,6 +159,13 @@ export function classifyError(err: unknown, ctx: ErrorContext): ErrorEvent {
   }
   if (state.timedOut === 'idle') {
     return ev('network', `The stream from ${endpoint.label} stalled: no data within the idle timeout. The partial answer is kept; retry, or raise tack.network.idleTimeoutSeconds.`);
+  }
+  if (state.tooLarge) {
+    const what = state.tooLarge.what === 'line' ? 'a line longer than' : 'more than';
+    return ev('bad_response', `${endpoint.label} sent ${what} ${formatBytes(state.tooLarge.limit)} in one response; Tack stopped reading it. The partial answer is kept. Check that baseUrl points at a real API.`);
+  }
+  if (/^tack\.network\.proxy:/.test(e.message ?? '')) {
+    return ev('config', `${e.message}. Set tack.network.proxy to an http:// or https:// URL, or leave it empty.`);
   }
   if (ctx.aborted || ctx.failure === 'abort' || e.name === 'AbortError') {
     return ev('cancelled', 'Stopped.');

@@ -10,7 +10,7 @@ import { fetchLiveModels } from '../models/live-lists';
 import type { ModelInfo } from '../models/types';
 import type { FetchFn } from '../net/timed-fetch';
 import { silentLogger, type Logger } from '../ports';
-import { keyDecision, type StoredKey } from './keys';
+import { decideKey, type StoredKey } from './keys';
 import type { Endpoint } from './registry';
 
 export interface ModelListing {
@@ -51,7 +51,7 @@ function byId(a: ModelInfo, b: ModelInfo): number {
  */
 export async function listModels(endpoint: Endpoint, key: StoredKey | string | undefined, network: NetworkSettings, signalOrOptions?: AbortSignal | ListOptions, fetchFn?: FetchFn): Promise<ModelListing> {
   const opts: ListOptions = signalOrOptions && 'aborted' in signalOrOptions ? { signal: signalOrOptions, fetch: fetchFn } : { fetch: fetchFn, ...(signalOrOptions as ListOptions | undefined) };
-  const decision = keyDecision(endpoint, typeof key === 'string' ? { key } : key);
+  const decision = await decideKey(endpoint, typeof key === 'string' ? { key } : key);
   const apiKey = decision.action === 'send' ? decision.key : undefined;
   if (endpoint.needsKey && !apiKey) {
     const why = decision.action === 'ask'

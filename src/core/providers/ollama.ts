@@ -8,8 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TranscriptMessage } from '../conversation';
 import { emptyUsage, type StopReason, type StreamEvent, type Usage } from '../events';
-import { createTimedFetch, type TimedFetchState } from '../net/timed-fetch';
+import { createTimedFetch, fetchLimitHit, type TimedFetchState } from '../net/timed-fetch';
 import { classifyError, HttpError, StreamFailure } from './errors';
+import { redactSecrets, requestSecrets } from './redact';
 import { ChunkStream } from './chunk-stream';
 import type { ProviderRequest } from './request';
 import { argsObject, wellFormed } from './transcript';
@@ -43,7 +44,8 @@ export function ollamaBody(req: ProviderRequest): Record<string, unknown> {
   if (o.numCtx !== undefined) options.num_ctx = o.numCtx;
   if (o.temperature !== undefined) options.temperature = o.temperature;
   if (o.topP !== undefined) options.top_p = o.topP;
-  if (o.maxOutputTokens !== undefined) options.num_predict = o.maxOutputTokens;
+  // Never more tokens than the context holds: a profile's huge maxOutputTokens must not reach the server as is.
+  if (o.maxOutputTokens !== undefined) options.num_predict = o.numCtx !== undefined ? Math.min(o.maxOutputTokens, o.numCtx) : o.maxOutputTokens;
   return {
     model: req.modelId,
     messages: toOllamaMessages(req.system, req.messages),
@@ -103,10 +105,14 @@ export class OllamaNormalizer {
   }
 }
 
-/** Splits a byte stream into lines; a line that is not JSON throws a SyntaxError after logging its raw text. */
-async function* ndjson(body: ReadableStream<Uint8Array>, onBadLine: (raw: string) => void): AsyncGenerator<unknown> {
+/**
+ * Splits a byte stream into lines; a line that is not JSON throws a SyntaxError after logging its raw text.
+ * Each chunk is scanned once: the unfinished line is kept as a list of pieces and joined only when its line break
+ * arrives, so a long line costs O(length), not O(length²). (The timed fetch caps how long a line may get.)
+ */
+export async function* ndjson(body: ReadableStream<Uint8Array>, onBadLine: (raw: string) => void): AsyncGenerator<unknown> {
   const decoder = new TextDecoder();
-  let buf = '';
+  let pending: string[] = [];
   const parse = (raw: string) => {
     try {
       return JSON.parse(raw);
@@ -116,15 +122,19 @@ async function* ndjson(body: ReadableStream<Uint8Array>, onBadLine: (raw: string
     }
   };
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buf += decoder.decode(chunk, { stream: true });
+    const text = decoder.decode(chunk, { stream: true });
+    let from = 0;
     let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const raw = buf.slice(0, nl).trim();
-      buf = buf.slice(nl + 1);
+    while ((nl = text.indexOf('\n', from)) >= 0) {
+      pending.push(text.slice(from, nl));
+      const raw = (pending.length === 1 ? pending[0] : pending.join('')).trim();
+      pending = [];
+      from = nl + 1;
       if (raw) yield parse(raw);
     }
+    if (from < text.length) pending.push(text.slice(from));
   }
-  const rest = (buf + decoder.decode()).trim();
+  const rest = (pending.join('') + decoder.decode()).trim();
   if (rest) yield parse(rest);
 }
 
@@ -141,12 +151,13 @@ function errorText(body: string): string {
 export function streamOllama(req: ProviderRequest): AsyncIterableIterator<StreamEvent> {
   const state: TimedFetchState = {};
   const n = new OllamaNormalizer();
-  const ctx = () => ({ endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted, sentKey: !!req.apiKey, keyWithheld: req.keyWithheld });
-  // Ollama sends its headers only once the model is loaded, which can take longer than a connect timeout: the
-  // first-token timeout bounds that wait instead.
-  const f = createTimedFetch({ ...req.network, connectTimeoutMs: Math.max(req.network.connectTimeoutMs, req.network.firstTokenTimeoutMs ?? 0), fetch: req.fetch }, state);
+  const secrets = requestSecrets(req.apiKey, req.endpoint.type);
+  const ctx = () => ({ endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted, sentKey: !!req.apiKey, keyWithheld: req.keyWithheld, secrets });
   return new ChunkStream<unknown>({
     open: async () => {
+      // Ollama sends its headers only once the model is loaded, which can take longer than a connect timeout: the
+      // first-token timeout bounds that wait instead.
+      const f = createTimedFetch({ ...req.network, connectTimeoutMs: Math.max(req.network.connectTimeoutMs, req.network.firstTokenTimeoutMs ?? 0), fetch: req.fetch }, state);
       const res = await f(`${req.endpoint.baseUrl}/api/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(req.apiKey ? { authorization: `Bearer ${req.apiKey}` } : {}) },
@@ -155,11 +166,13 @@ export function streamOllama(req: ProviderRequest): AsyncIterableIterator<Stream
       });
       if (!res.ok) throw new HttpError(res.status, errorText(await res.text().catch(() => '')), res.headers);
       if (!res.body) throw new StreamFailure('The server answered without a body.');
-      return ndjson(res.body, raw => req.log.error(`[${req.endpoint.id}] bad_response: ${raw.slice(0, 500)}`));
+      return ndjson(res.body, raw => req.log.error(redactSecrets(`[${req.endpoint.id}] bad_response: ${raw.slice(0, 500)}`, secrets)));
     },
     push: (line, out) => n.push(line, out),
+    onContent: () => state.contentArrived?.(),
     end: out => {
-      if (!n.finish(out)) out.push({ type: 'error', kind: 'network', message: `The stream from ${req.endpoint.label} ended before its last line. The partial answer is kept; retry.` });
+      if (req.signal.aborted || fetchLimitHit(state)) out.push(classifyError(undefined, ctx()));
+      else if (!n.finish(out)) out.push({ type: 'error', kind: 'network', message: `The stream from ${req.endpoint.label} ended before its last line. The partial answer is kept; retry.` });
     },
     fail: async err => {
       const e = err as { name?: string; cause?: unknown };

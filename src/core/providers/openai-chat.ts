@@ -6,8 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { emptyUsage, type StopReason, type StreamEvent, type Usage } from '../events';
-import type { TimedFetchState } from '../net/timed-fetch';
+import { fetchLimitHit, type TimedFetchState } from '../net/timed-fetch';
 import { classifyError, type ClientFailure } from './errors';
+import { requestSecrets } from './redact';
 import { toChatMessages, toChatTools } from './openai-chat-input';
 import { ChunkStream } from './chunk-stream';
 import type { ProviderRequest } from './request';
@@ -112,11 +113,13 @@ export class ChatChunkNormalizer {
 
   /**
    * Called once the stream ended without an error. Closes the tool calls and reports usage and the stop reason;
-   * returns false (emitting nothing) when the answer is visibly incomplete: no finish reason and a tool call
-   * whose arguments are not complete JSON.
+   * returns false (emitting nothing) when the answer is incomplete: neither a finish reason nor `[DONE]` arrived
+   * (the connection closed mid-answer), or no finish reason and a tool call whose arguments are not complete JSON.
+   * Servers that leave out only `[DONE]` but send a finish reason are complete.
    */
-  finish(out: StreamEvent[]): boolean {
+  finish(out: StreamEvent[], sawDone = false): boolean {
     const started = this.calls.filter(c => c.started);
+    if (!this.finishReason && !sawDone) return false;
     if (!this.finishReason && started.some(c => !isJson(c.args))) return false;
     for (const c of started) out.push({ type: 'tool_call_end', index: c.index, id: c.id, name: c.name, args: c.args });
     if (this.usage) out.push({ type: 'usage', usage: this.usage, ...(this.servedBy ? { servedBy: this.servedBy } : {}) });
@@ -156,28 +159,34 @@ export function chatBody(req: ProviderRequest): Record<string, unknown> {
   return body;
 }
 
+/** The SSE line that ends a Chat Completions stream, as the body carries it. */
+const DONE_MARKER = '\ndata: [DONE]';
+
 /** One Chat Completions attempt as a stream of events (no retries: see retry.ts). Never throws. */
 export function streamOpenAIChat(req: ProviderRequest): AsyncIterableIterator<StreamEvent> {
   const state: TimedFetchState = {};
   const n = new ChatChunkNormalizer();
+  const secrets = requestSecrets(req.apiKey, req.endpoint.type);
   return new ChunkStream<unknown>({
     open: async () => {
-      const client = await openaiClient({ ...req, state });
+      const client = await openaiClient({ ...req, state, doneMarker: DONE_MARKER });
       return await client.chat.completions.create(chatBody(req) as never, { signal: req.signal }) as unknown as AsyncIterable<unknown>;
     },
     push: (chunk, out) => { n.push(chunk, out); },
+    onContent: () => state.contentArrived?.(),
     end: out => {
-      if (req.signal.aborted || state.timedOut) {
-        out.push(classifyError(undefined, { endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted }));
+      if (req.signal.aborted || fetchLimitHit(state)) {
+        out.push(classifyError(undefined, { endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted, secrets }));
       } else if (!n.sawChunk) {
         out.push({ type: 'error', kind: 'bad_response', message: `${req.endpoint.label} ended the stream without sending anything. Check that baseUrl points at an OpenAI-compatible API.` });
-      } else if (!n.finish(out)) {
-        out.push({ type: 'error', kind: 'network', message: `The stream from ${req.endpoint.label} ended in the middle of a tool call. The partial answer is kept; the incomplete tool call is not run. Retry.` });
+      } else if (!n.finish(out, !!state.sawDoneMarker)) {
+        const what = n.finishReason ? 'in the middle of a tool call' : 'before the answer was complete (no finish_reason, no [DONE])';
+        out.push({ type: 'error', kind: 'network', message: `The stream from ${req.endpoint.label} ended ${what}. The partial answer is kept; any incomplete tool call is not run. Retry.` });
       }
     },
     fail: async err => {
       const usage = n.pendingUsage();
-      const ev = classifyError(err, { endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted, failure: await failureOf(err), sentKey: !!req.apiKey, keyWithheld: req.keyWithheld });
+      const ev = classifyError(err, { endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted, failure: await failureOf(err), sentKey: !!req.apiKey, keyWithheld: req.keyWithheld, secrets });
       if (ev.detail) req.log.error(`[${req.endpoint.id}] ${ev.kind}: ${ev.detail}`);
       return usage ? [{ type: 'usage', usage }, ev] : [ev];
     },

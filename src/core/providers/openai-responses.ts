@@ -6,7 +6,8 @@
  */
 import type { ReasoningBlock } from '../conversation';
 import { emptyUsage, type StopReason, type StreamEvent, type Usage } from '../events';
-import type { TimedFetchState } from '../net/timed-fetch';
+import { fetchLimitHit, type TimedFetchState } from '../net/timed-fetch';
+import { requestSecrets } from './redact';
 import { lookupModel } from '../models/catalog';
 import { classifyError, StreamFailure } from './errors';
 import { failureOf } from './openai-chat';
@@ -157,15 +158,17 @@ export function responsesBody(req: ProviderRequest): Record<string, unknown> {
 export function streamOpenAIResponses(req: ProviderRequest): AsyncIterableIterator<StreamEvent> {
   const state: TimedFetchState = {};
   const n = new ResponsesNormalizer();
-  const ctx = () => ({ endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted, sentKey: !!req.apiKey, keyWithheld: req.keyWithheld });
+  const secrets = requestSecrets(req.apiKey, req.endpoint.type);
+  const ctx = () => ({ endpoint: req.endpoint, modelId: req.modelId, state, aborted: req.signal.aborted, sentKey: !!req.apiKey, keyWithheld: req.keyWithheld, secrets });
   return new ChunkStream<unknown>({
     open: async () => {
       const client = await openaiClient({ ...req, state });
       return await client.responses.create(responsesBody(req) as never, { signal: req.signal }) as unknown as AsyncIterable<unknown>;
     },
     push: (ev, out) => n.push(ev, out),
+    onContent: () => state.contentArrived?.(),
     end: out => {
-      if (req.signal.aborted || state.timedOut) out.push(classifyError(undefined, ctx()));
+      if (req.signal.aborted || fetchLimitHit(state)) out.push(classifyError(undefined, ctx()));
       else if (!n.finish(out)) {
         out.push({ type: 'error', kind: 'network', message: `The stream from ${req.endpoint.label} ended before the response was complete. The partial answer is kept; any unfinished tool call is not run. Retry.` });
       }

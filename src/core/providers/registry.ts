@@ -3,6 +3,7 @@
  * messages a person can act on (never throws).
  */
 import type { ProviderSetting, TackSettings } from '../config/settings';
+import { scopeFromSpelling } from '../net/local-address';
 import { AZURE_API_VERSION, CUSTOM_TYPES, DIALECT_OF, PRESETS, type Dialect, type ProviderType, type ToolIdStyle } from './presets';
 
 export interface Endpoint {
@@ -17,6 +18,11 @@ export interface Endpoint {
   needsKey: boolean;
   /** The origin a stored key belongs to by default: the preset's own origin; undefined for custom entries. */
   presetOrigin?: string;
+  /**
+   * A cloud preset (OpenAI, Azure, Bedrock, …): its key or credentials are a cloud credential, which never goes to a
+   * local or LAN address — also for presets without a fixed origin (Azure).
+   */
+  cloudPreset?: boolean;
   /** The CLI's key variables, in order of preference. */
   keyEnvs: string[];
   region?: string;
@@ -56,15 +62,14 @@ export function originOf(url: string): string | undefined {
   }
 }
 
-/** Loopback and private-network hosts count as local: they never get a cloud key. */
+/**
+ * Loopback and private-network hosts count as local: they never get a cloud key. Decided from the spelling only
+ * (IP literals in every form the URL parser accepts, localhost, .local); names that need DNS are checked by
+ * keys.ts from their resolved addresses before a key is sent.
+ */
 export function isLocalUrl(url: string): boolean {
-  try {
-    const h = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return h === 'localhost' || h === '::1' || /^127\./.test(h) || /^10\./.test(h) || /^192\.168\./.test(h)
-      || /^172\.(1[6-9]|2\d|3[01])\./.test(h) || h.endsWith('.local');
-  } catch {
-    return false;
-  }
+  const scope = scopeFromSpelling(url);
+  return scope === 'loopback' || scope === 'private';
 }
 
 /** `<ID>_API_KEY`: provider id upper-cased, `-` becomes `_`. */
@@ -124,6 +129,7 @@ export function resolveEndpoint(settings: TackSettings, providerId: string): End
       local: preset?.local === true && !entry?.baseUrl ? true : isLocalUrl(baseUrl),
       needsKey: preset ? preset.needsKey && !(entry?.baseUrl && isLocalUrl(baseUrl)) : false,
       presetOrigin: presetUrl ? originOf(presetUrl) : undefined,
+      ...(preset && !preset.local ? { cloudPreset: true } : {}),
       keyEnvs,
       ...(region ? { region } : {}),
       ...(optionalString(entry?.projectId) ? { projectId: optionalString(entry?.projectId) } : {}),

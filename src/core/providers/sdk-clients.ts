@@ -10,6 +10,8 @@ import type { Logger } from '../ports';
 import { createTimedFetch, type FetchFn, type TimedFetchState } from '../net/timed-fetch';
 import type { NetworkSettings } from '../config/settings';
 import type { Endpoint } from './registry';
+import { ambientCredentialsAllowed } from './keys';
+import { redactSecrets, requestSecrets } from './redact';
 import { loadBedrock, loadVertex } from './cloud-sdks/load';
 
 type OpenAIModule = typeof import('openai');
@@ -33,12 +35,15 @@ export interface ClientInput {
   log: Logger;
   fetch?: FetchFn;
   state: TimedFetchState;
+  /** Bytes that mark a complete stream (Chat Completions' `data: [DONE]`), recorded in `state.sawDoneMarker`. */
+  doneMarker?: string;
 }
 
 const NO_TIMEOUT = 24 * 3600_000;
 
-function sdkLogger(log: Logger, id: string) {
-  const line = (a: unknown[]) => `[${id}] ${a.map(x => (typeof x === 'string' ? x : JSON.stringify(x) ?? String(x))).join(' ').slice(0, 2000)}`;
+/** SDK log lines carry server text (a malformed chunk, an error body): redacted like every other server text. */
+function sdkLogger(log: Logger, id: string, secrets: readonly string[]) {
+  const line = (a: unknown[]) => redactSecrets(`[${id}] ${a.map(x => (typeof x === 'string' ? x : JSON.stringify(x) ?? String(x))).join(' ').slice(0, 2000)}`, secrets);
   return { error: (...a: unknown[]) => log.error(line(a)), warn: (...a: unknown[]) => log.warn(line(a)), info: () => {}, debug: () => {} };
 }
 
@@ -46,9 +51,9 @@ function common(c: ClientInput) {
   return {
     maxRetries: 0,
     timeout: NO_TIMEOUT,
-    fetch: createTimedFetch({ ...c.network, fetch: c.fetch }, c.state),
+    fetch: createTimedFetch({ ...c.network, fetch: c.fetch, ...(c.doneMarker ? { doneMarker: c.doneMarker } : {}) }, c.state),
     logLevel: 'warn' as const,
-    logger: sdkLogger(c.log, c.endpoint.id),
+    logger: sdkLogger(c.log, c.endpoint.id, requestSecrets(c.apiKey, c.endpoint.type)),
   };
 }
 
@@ -86,18 +91,23 @@ export async function anthropicClient(c: ClientInput): Promise<InstanceType<Anth
   if (c.endpoint.type === 'bedrock') {
     const { AnthropicBedrock } = await loadBedrock();
     // A stored Bedrock API key is used as a bearer token; otherwise the usual AWS sources apply (the
-    // AWS_BEARER_TOKEN_BEDROCK variable, else the credential chain that signs requests).
-    return withoutEnvHeaders(() => new AnthropicBedrock({ ...base, awsRegion: c.endpoint.region ?? 'us-east-1', ...(c.apiKey ? { apiKey: c.apiKey } : {}) })) as never;
+    // AWS_BEARER_TOKEN_BEDROCK variable, else the credential chain that signs requests) — but only towards AWS's own
+    // hosts: an endpoint elsewhere (a local server, a gateway) gets no ambient credential, signed or bearer.
+    const ambient = ambientCredentialsAllowed(c.endpoint);
+    const auth = c.apiKey ? { apiKey: c.apiKey } : ambient ? {} : { apiKey: null, skipAuth: true };
+    return withoutEnvHeaders(() => new AnthropicBedrock({ ...base, awsRegion: c.endpoint.region ?? 'us-east-1', ...auth })) as never;
   }
   if (c.endpoint.type === 'vertex') {
     const { AnthropicVertex } = await loadVertex();
     // A stored key is used as an OAuth access token, through an auth client of Tack's own: the SDK would otherwise
     // start Google's credential discovery (files, then the metadata server) even when given a token.
-    // Without a key, Google's application-default credentials apply.
+    // Without a key, Google's application-default credentials apply — only towards Google's own hosts; an endpoint
+    // elsewhere gets requests without any credential.
     const token = c.apiKey;
     const authClient = token
       ? { projectId: c.endpoint.projectId ?? null, getRequestHeaders: async () => new Headers({ Authorization: `Bearer ${token}` }) }
-      : undefined;
+      : ambientCredentialsAllowed(c.endpoint) ? undefined
+      : { projectId: c.endpoint.projectId ?? null, getRequestHeaders: async () => new Headers() };
     return withoutEnvHeaders(() => new AnthropicVertex({
       ...base, region: c.endpoint.region ?? 'global', projectId: c.endpoint.projectId, ...(authClient ? { authClient: authClient as never } : {}),
     })) as never;
