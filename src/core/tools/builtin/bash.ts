@@ -4,7 +4,8 @@
  * can run: a `deny` match refuses it, constructs that cannot be judged for certain always ask.
  */
 import { judgeCommand } from '../command-rules';
-import type { Tool } from '../types';
+import { checkPath, protectedReason } from '../paths';
+import type { CallGate, Tool } from '../types';
 
 export const DEFAULT_BASH_TIMEOUT_S = 120;
 const MAX_BASH_TIMEOUT_S = 1800;
@@ -28,11 +29,21 @@ export const bashTool: Tool = {
     const verdict = await judgeCommand(command, rules);
     // Judged again with everything allowed: what still asks is a construct that always needs a person's look.
     const construct = await judgeCommand(command, { auto: ['*'], deny: rules.deny ?? [] });
+    // Files the command writes through redirections or tee go through the path rules: outside the workspace or
+    // protected, only a person can approve it.
+    const writes = construct.decision === 'ask' ? construct.writes ?? [] : [];
+    let pathGate: CallGate | undefined;
+    for (const w of writes) {
+      const r = await checkPath(ctx.root, w);
+      const why = !r.ok ? r.message : protectedReason(r.rel) ? `${r.rel} is a protected path (${protectedReason(r.rel)})` : undefined;
+      if (why) { pathGate = { decision: 'ask', reason: `the command writes ${w}: ${why}`, human: true }; break; }
+    }
     const firstLine = command.split('\n')[0];
     return {
       title: `bash ${firstLine.length > 80 ? `${firstLine.slice(0, 77)}…` : firstLine}${command.includes('\n') ? ' …' : ''}`,
       command,
       ...(verdict.decision === 'deny' ? { gate: { decision: 'deny' as const, reason: `the command matches the profile's commands.deny pattern "${verdict.pattern}"` } }
+        : pathGate ? { gate: pathGate }
         : construct.decision === 'ask' ? { gate: { decision: 'ask' as const, reason: construct.reason } }
         : verdict.decision === 'auto' ? { autoReason: verdict.reason } : {}),
       async run(signal, onOutput) {
