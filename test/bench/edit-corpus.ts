@@ -29,13 +29,17 @@ export interface EditCase {
   lines: string[];
 }
 
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 const PER_SOURCE = 200;
 const MAX_HUNK_LINES = 60;
 const MAX_FILE_LINES = 4000;
 const MERGE_DISTANCE = 6;
 const NPM_PACKAGE = 'ajv';
-const NPM_VERSIONS = ['8.11.0', '8.12.0', '8.13.0', '8.14.0', '8.15.0', '8.16.0', '8.17.1', '8.18.0', '8.20.0'];
+/** ajv's minor releases: each step is one release-to-release diff of lib/. */
+const NPM_VERSIONS = [
+  '8.0.0', '8.1.0', '8.2.0', '8.3.0', '8.4.0', '8.5.0', '8.6.0', '8.7.0', '8.8.0', '8.9.0', '8.10.0',
+  '8.11.0', '8.12.0', '8.13.0', '8.14.0', '8.15.0', '8.16.0', '8.17.1', '8.18.0', '8.20.0',
+];
 
 interface Hunk {
   oldStart: number;

@@ -19,8 +19,8 @@ import { bucketOf, loadEditCorpus, type EditCase } from './edit-corpus';
 
 type Format = 'hashline' | 'search-replace' | 'whole';
 const FORMATS: Format[] = ['hashline', 'search-replace', 'whole'];
-/** true / false: applied exactly or not; undefined: the mistake does not apply to this case and format. */
-type Outcome = boolean | undefined;
+/** The file content a format produced, null when it refused the call, undefined when the mistake does not apply. */
+type Outcome = string | null | undefined;
 
 const tokens = (s: string) => countTokens(s, { disallowedSpecial: new Set() });
 const json = (args: object) => tokens(JSON.stringify(args));
@@ -84,22 +84,25 @@ function srCall(c: EditCase, file: string[]): SrCall | undefined {
 
 interface Row {
   name: string;
-  run: (c: EditCase) => Record<Format, Outcome>;
+  /** The expected bytes and what each format made of the call; undefined when the case does not fit the mistake. */
+  run: (c: EditCase) => { expected: string; got: Record<Format, Outcome> } | undefined;
 }
 
-function hashlineApply(pathName: string, content: string, edits: Array<{ start: number; end: number; lines: string[] }>): string | undefined {
+function hashlineApply(pathName: string, content: string, edits: Array<{ start: number; end: number; lines: string[] }>): string | null {
   const s = new FileSnapshots();
   const header = s.renderRead(pathName, content);
   const tag = /#([0-9a-f]+)\]/.exec(header)![1];
   const plan = s.planHashline(pathName, content, { path: pathName, tag, edits });
-  return plan.ok ? plan.content : undefined;
+  return plan.ok ? plan.content : null;
 }
 
-function srApply(content: string, call: { old: string; new: string } | undefined): string | undefined {
+function srApply(content: string, call: { old: string; new: string } | undefined): Outcome {
   if (!call) return undefined;
   const r = planSearchReplace(content, { old: call.old, new: call.new });
-  return r.ok ? r.content : undefined;
+  return r.ok ? r.content : null;
 }
+
+const whole = (current: string, content: string) => planWhole(current, { content }).content;
 
 const edit = (c: EditCase) => [{ start: c.start, end: c.end, lines: c.lines }];
 
@@ -115,42 +118,41 @@ function earlierEdit(content: string, n: number): string {
 const ROWS: Row[] = [
   {
     name: 'clean call',
-    run: c => {
-      const file = viewOf(c.before);
-      return {
-        hashline: hashlineApply(c.path, c.before, edit(c)) === c.after,
-        'search-replace': srApply(c.before, srCall(c, file)) === c.after,
-        whole: planWhole(c.before, { content: c.after }).content === c.after,
-      };
-    },
+    run: c => ({
+      expected: c.after,
+      got: {
+        hashline: hashlineApply(c.path, c.before, edit(c)),
+        'search-replace': srApply(c.before, srCall(c, viewOf(c.before))),
+        whole: whole(c.before, c.after),
+      },
+    }),
   },
   {
     name: 'stale read (earlier edit)',
     run: c => {
       const file = viewOf(c.before);
       const sr = srCall(c, file);
-      // The earlier edit: a line at least 8 lines from the target and 3 from search-replace's context.
+      // The earlier edit: a line at least 8 lines from the target and from search-replace's context.
       const lo = Math.min(c.start, sr?.lo ?? c.start);
       const hi = Math.max(c.end, sr?.hi ?? c.end);
       const at = lo - 8 >= 1 ? lo - 8 : hi + 8 <= file.length ? hi + 8 : undefined;
-      if (at === undefined || at < 1) return { hashline: undefined, 'search-replace': undefined, whole: undefined };
+      if (at === undefined) return undefined;
       const current = earlierEdit(c.before, at);
       const shifted = at < c.start ? at : at + c.lines.length - (c.end - c.start + 1);
-      const expected = earlierEdit(c.after, shifted);
-      // Hashline: the earlier edit went through Tack with the same read's tag; the target edit reuses that tag.
+      // Hashline: the earlier edit went through Tack with the read's tag; the target edit reuses that tag.
       const s = new FileSnapshots();
       const tag = /#([0-9a-f]+)\]/.exec(s.renderRead(c.path, c.before))![1];
-      const first = s.planHashline(c.path, c.before, { path: c.path, tag, edits: [{ start: at, end: at, lines: [`${file[at - 1]} // edited`, '// added by an earlier edit'] }] });
-      let hashline: Outcome = false;
-      if (first.ok && first.content === current) {
+      const lines = [`${file[at - 1]} // edited`, '// added by an earlier edit'];
+      const first = s.planHashline(c.path, c.before, { path: c.path, tag, edits: [{ start: at, end: at, lines }] });
+      let hashline: Outcome = null;
+      if (first.ok) {
         s.commit(c.path, first);
-        const second = s.planHashline(c.path, current, { path: c.path, tag, edits: edit(c) });
-        hashline = second.ok && second.content === expected;
+        const second = s.planHashline(c.path, first.content, { path: c.path, tag, edits: edit(c) });
+        hashline = second.ok ? second.content : null;
       }
       return {
-        hashline,
-        'search-replace': srApply(current, sr) === expected,
-        whole: planWhole(current, { content: c.after }).content === expected,
+        expected: earlierEdit(c.after, shifted),
+        got: { hashline, 'search-replace': srApply(current, sr), whole: whole(current, c.after) },
       };
     },
   },
@@ -166,28 +168,32 @@ const ROWS: Row[] = [
         const srCopied = new Set(file.slice(sr.lo - 1, sr.hi));
         const old = file.slice(sr.lo - 1, sr.hi).map(drift).join('\n');
         const neu = sr.newLines.map(l => (srCopied.has(l) ? drift(l) : l)).join('\n');
-        if (old !== sr.old || neu !== sr.new) srOut = srApply(c.before, { old, new: neu }) === c.after;
+        if (old !== sr.old || neu !== sr.new) srOut = srApply(c.before, { old, new: neu });
       }
-      const beforeSet = new Set(file);
-      const after = viewOf(c.after);
-      const whole = after.map(l => (beforeSet.has(l) ? drift(l) : l)).join('\n') + (c.after.endsWith('\n') ? '\n' : '');
+      const unchanged = new Set(file);
+      const content = viewOf(c.after).map(l => (unchanged.has(l) ? drift(l) : l)).join('\n') + (c.after.endsWith('\n') ? '\n' : '');
       return {
-        hashline: lines.some((l, i) => l !== c.lines[i]) ? hashlineApply(c.path, c.before, [{ start: c.start, end: c.end, lines }]) === c.after : undefined,
-        'search-replace': srOut,
-        whole: whole !== c.after ? planWhole(c.before, { content: whole }).content === c.after : undefined,
+        expected: c.after,
+        got: {
+          hashline: lines.some((l, i) => l !== c.lines[i]) ? hashlineApply(c.path, c.before, [{ start: c.start, end: c.end, lines }]) : undefined,
+          'search-replace': srOut,
+          whole: content !== c.after ? whole(c.before, content) : undefined,
+        },
       };
     },
   },
   {
     name: 'CRLF file (model writes LF)',
     run: c => {
-      if (c.before.includes('\r\n')) return { hashline: undefined, 'search-replace': undefined, whole: undefined };
+      if (c.before.includes('\r\n')) return undefined;
       const before = toCrlf(c.before);
-      const after = toCrlf(c.after);
       return {
-        hashline: hashlineApply(c.path, before, edit(c)) === after,
-        'search-replace': srApply(before, srCall(c, viewOf(c.before))) === after,
-        whole: planWhole(before, { content: c.after }).content === after,
+        expected: toCrlf(c.after),
+        got: {
+          hashline: hashlineApply(c.path, before, edit(c)),
+          'search-replace': srApply(before, srCall(c, viewOf(c.before))),
+          whole: whole(before, c.after),
+        },
       };
     },
   },
@@ -196,15 +202,15 @@ const ROWS: Row[] = [
     run: c => {
       const file = viewOf(c.before);
       const sr = srCall(c, file);
-      if (!sr || sr.hi >= file.length) return { hashline: undefined, 'search-replace': undefined, whole: undefined };
+      if (!sr || sr.hi >= file.length) return undefined;
+      // The lines search-replace would name also appear at the end of the file (the model did not notice).
       const eol = c.before.includes('\r\n') ? '\r\n' : '\n';
       const copy = file.slice(sr.lo - 1, sr.hi).join(eol) + eol;
       const before = c.before + (c.before.endsWith('\n') ? '' : eol) + copy;
       const expected = c.after + (c.after.endsWith('\n') ? '' : eol) + copy;
       return {
-        hashline: hashlineApply(c.path, before, edit(c)) === expected,
-        'search-replace': srApply(before, sr) === expected,
-        whole: planWhole(before, { content: expected }).content === expected,
+        expected,
+        got: { hashline: hashlineApply(c.path, before, edit(c)), 'search-replace': srApply(before, sr), whole: whole(before, expected) },
       };
     },
   },
@@ -214,16 +220,18 @@ const ROWS: Row[] = [
       const file = viewOf(c.before);
       const sr = srCall(c, file);
       const lines = c.lines.map((l, i) => `${c.start + i}:${l}`);
-      const whole = viewOf(c.after).map((l, i) => `${i + 1}:${l}`).join('\n') + (c.after.endsWith('\n') ? '\n' : '');
+      const content = viewOf(c.after).map((l, i) => `${i + 1}:${l}`).join('\n') + (c.after.endsWith('\n') ? '\n' : '');
+      const srEcho = sr && {
+        old: file.slice(sr.lo - 1, sr.hi).map((l, i) => `${sr.lo + i}:${l}`).join('\n'),
+        new: sr.newLines.map((l, i) => `${sr.lo + i}:${l}`).join('\n'),
+      };
       return {
-        hashline: lines.length > 0 ? hashlineApply(c.path, c.before, [{ start: c.start, end: c.end, lines }]) === c.after : undefined,
-        'search-replace': sr
-          ? srApply(c.before, {
-              old: file.slice(sr.lo - 1, sr.hi).map((l, i) => `${sr.lo + i}:${l}`).join('\n'),
-              new: sr.newLines.map((l, i) => `${sr.lo + i}:${l}`).join('\n'),
-            }) === c.after
-          : undefined,
-        whole: planWhole(c.before, { content: whole }).content === c.after,
+        expected: c.after,
+        got: {
+          hashline: lines.length > 0 ? hashlineApply(c.path, c.before, [{ start: c.start, end: c.end, lines }]) : undefined,
+          'search-replace': srEcho ? srApply(c.before, srEcho) : undefined,
+          whole: whole(c.before, content),
+        },
       };
     },
   },
@@ -248,14 +256,28 @@ export async function benchEdits(log: (line: string) => void): Promise<void> {
     (calls[f].all ??= []).push(n);
   };
   const sizes300: number[] = [];
+  // What a format costs beyond the new text itself (which every format must send).
+  const overhead: Record<Format, number[]> = { hashline: [], 'search-replace': [], whole: [] };
+  const oneLineOverhead: Record<Format, number[]> = { hashline: [], 'search-replace': [], whole: [] };
+  const pathTokens: number[] = [];
   for (const c of cases) {
     const file = viewOf(c.before);
     const b = bucketOf(c);
     const s = new FileSnapshots();
     const tag = /#([0-9a-f]+)\]/.exec(s.renderRead(c.path, c.before))![1];
-    add('hashline', b, json({ path: c.path, tag, edits: edit(c) }));
+    const newText = tokens(c.lines.join('\n'));
+    const h = json({ path: c.path, tag, edits: edit(c) });
+    add('hashline', b, h);
+    overhead.hashline.push(h - newText);
+    if (b === 'one line') oneLineOverhead.hashline.push(h - newText);
+    pathTokens.push(tokens(c.path));
     const sr = srCall(c, file);
-    if (sr) add('search-replace', b, json({ path: c.path, old: sr.old, new: sr.new }));
+    if (sr) {
+      const n = json({ path: c.path, old: sr.old, new: sr.new });
+      add('search-replace', b, n);
+      overhead['search-replace'].push(n - newText);
+      if (b === 'one line') oneLineOverhead['search-replace'].push(n - newText);
+    }
     add('whole', b, json({ path: c.path, content: c.after }));
     if (file.length >= 250 && file.length <= 350) sizes300.push(json({ path: c.path, content: c.after }));
   }
@@ -266,6 +288,8 @@ export async function benchEdits(log: (line: string) => void): Promise<void> {
   for (const f of FORMATS) {
     log(`  ${pad(f, 16)}${buckets.map(b => lpad(`${quantile(calls[f][b] ?? [], 0.5)} / ${quantile(calls[f][b] ?? [], 0.9)}`, 14)).join('')}`);
   }
+  log(`  beyond the new text itself (median, one-line / all): ${FORMATS.slice(0, 2).map(f => `${f} ${quantile(oneLineOverhead[f], 0.5)} / ${quantile(overhead[f], 0.5)}`).join(', ')}` +
+    ` (of which the path: median ${quantile(pathTokens, 0.5)})`);
   if (sizes300.length > 0) log(`  whole, files of 250-350 lines: median ${quantile(sizes300, 0.5)} tokens (${sizes300.length} calls)`);
   log('  anchors: line-anchored edits 27-47 for a small change; search/replace block 59; unified diff 67;');
   log('           Codex apply_patch 78; Claude Code Edit 84; whole file ~1,674 for a 300-line file.');
@@ -298,20 +322,25 @@ export async function benchEdits(log: (line: string) => void): Promise<void> {
   // Exactness with mistakes.
   log('');
   log('Applied exactly (result bytes == expected), per mistake in the call; n = cases the mistake applies to:');
-  log(`  ${pad('mistake', 34)}${FORMATS.map(f => lpad(f, 20)).join('')}`);
+  log(`  ${pad('mistake', 32)}${FORMATS.map(f => lpad(f, 26)).join('')}`);
   for (const row of ROWS) {
-    const ok: Record<Format, number> = { hashline: 0, 'search-replace': 0, whole: 0 };
-    const n: Record<Format, number> = { hashline: 0, 'search-replace': 0, whole: 0 };
+    const tally = Object.fromEntries(FORMATS.map(f => [f, { exact: 0, refused: 0, wrong: 0 }])) as Record<Format, { exact: number; refused: number; wrong: number }>;
     for (const c of cases) {
       const r = row.run(c);
+      if (!r) continue;
       for (const f of FORMATS) {
-        if (r[f] === undefined) continue;
-        n[f]++;
-        if (r[f]) ok[f]++;
+        const got = r.got[f];
+        if (got === undefined) continue;
+        tally[f][got === null ? 'refused' : got === r.expected ? 'exact' : 'wrong']++;
       }
     }
-    log(`  ${pad(row.name, 34)}${FORMATS.map(f => lpad(pct(ok[f], n[f]), 20)).join('')}`);
+    const cell = (t: { exact: number; refused: number; wrong: number }) => {
+      const n = t.exact + t.refused + t.wrong;
+      return n === 0 ? 'n/a' : `${pct(t.exact, n)}${t.wrong > 0 ? ` ${t.wrong}w` : ''}`;
+    };
+    log(`  ${pad(row.name, 32)}${FORMATS.map(f => lpad(cell(tally[f]), 26)).join('')}`);
   }
-  log('  (hashline never guesses indentation and search-replace applies only line-ending or trailing-whitespace');
-  log('   differences, by design; whole writes exactly what it is given.)');
+  log('  (Nw: N calls wrote wrong bytes; the others that were not exact were refused with a message to retry.');
+  log('   By design hashline takes lines literally (it notes an indentation style mismatch), search-replace applies');
+  log('   only line-ending or trailing-whitespace differences, and whole writes exactly what it is given.)');
 }
