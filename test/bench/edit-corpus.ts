@@ -117,12 +117,7 @@ function fromGitHistory(root: string): EditCase[] {
   const out: EditCase[] = [];
   const commits = git(root, ['log', '--no-merges', '--format=%H', '--', '*.ts']).split('\n').filter(Boolean);
   for (const sha of commits) {
-    let parents: string[];
-    try {
-      parents = git(root, ['rev-list', '--parents', '-n', '1', sha]).trim().split(' ').slice(1);
-    } catch (e) {
-      throw new Error(`git rev-list failed for ${sha}: ${(e as Error).message}`);
-    }
+    const parents = git(root, ['rev-list', '--parents', '-n', '1', sha]).trim().split(' ').slice(1);
     if (parents.length !== 1) continue;
     const changed = git(root, ['diff-tree', '-r', '--no-commit-id', '--name-status', parents[0], sha])
       .split('\n')
@@ -214,8 +209,13 @@ export function loadEditCorpus(root: string, log: (line: string) => void, refres
     }
   }
   fs.mkdirSync(cacheDir, { recursive: true });
-  const own = fromGitHistory(root);
-  log(`corpus: this repository's history: ${own.length} hunks`);
+  let own: EditCase[] = [];
+  try {
+    own = fromGitHistory(root);
+    log(`corpus: this repository's history: ${own.length} hunks`);
+  } catch (e) {
+    log(`corpus: this repository's git history unavailable (${(e as Error).message.split('\n')[0]})`);
+  }
   let npm: EditCase[] = [];
   try {
     npm = fromNpmReleases(cacheDir, log);
