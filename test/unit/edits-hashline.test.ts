@@ -154,10 +154,13 @@ test('unicode (astral characters, combining marks), tabs and a 100k-character li
   assert.equal(s2.content, `${long}y\n`);
 });
 
-test('lines are taken literally: spaces sent for a tab-indented line stay spaces', () => {
+test('lines are taken literally: spaces sent for a tab-indented line stay spaces, and the result says so', () => {
   const s = new Session('if (a) {\n\treturn 1;\n}\n');
-  s.ok(s.read().tag, [{ start: 2, end: 2, lines: ['    return 2;'] }]);
+  const out = s.ok(s.read().tag, [{ start: 2, end: 2, lines: ['    return 2;'] }]);
   assert.equal(s.content, 'if (a) {\n    return 2;\n}\n');
+  assert.match(out, /\nNote: 1 new line is indented with spaces but the file indents with tabs; written as sent\.\n/);
+  const spaces = new Session('a {\n  b;\n  c;\n}\n');
+  assert.doesNotMatch(spaces.ok(spaces.read().tag, [{ start: 2, end: 2, lines: ['  B;'] }]), /Note/);
 });
 
 test('echoed n: prefixes are dropped when every line carries the right number; kept otherwise', () => {

@@ -91,3 +91,15 @@ test('nothing close: says so, or points at where the first line of old appears',
 test('no final newline, unicode and tabs are kept byte for byte', () => {
   assert.equal(applied('\tconst s = "😀";\ncafe\u0301', { old: 'cafe\u0301', new: 'café 𝔘' }).content, '\tconst s = "😀";\ncafé 𝔘');
 });
+
+test('old copied with the read rows\' n: prefixes: retried without them (new too when every line has one)', () => {
+  const file = 'a\n\tb\nc\n';
+  const r = applied(file, { old: '2:\tb\n3:c', new: '2:\tB\n3:C' });
+  assert.equal(r.content, 'a\n\tB\nC\n');
+  assert.equal(r.message, 'Replaced 1 occurrence at line 2. Dropped the copied "n:" row prefixes (they are not file text).');
+  assert.equal(applied(file, { old: '2:\tb\n', new: '\tbb\n' }).content, 'a\n\tbb\nc\n');
+  // Only some lines numbered: taken literally, so not found.
+  assert.match(refused(file, { old: '2:\tb\nc', new: 'x' }), /not found/);
+  // Text that really looks like a row is matched as it is.
+  assert.equal(applied('10:30\n', { old: '10:30', new: '11:00' }).content, '11:00\n');
+});

@@ -77,3 +77,22 @@ export function readCall(path: string, from?: number, to?: number): string {
   const offset = Math.max(1, from - 2);
   return `read ${JSON.stringify({ path, offset, limit: Math.max(1, to + 2 - offset + 1) })}`;
 }
+
+/**
+ * A warning when `lines` are indented with tabs in a file that indents with spaces (or the other way round). The
+ * lines are still written as sent: guessing the indentation could be wrong, telling the model lets it fix it.
+ */
+export function indentMismatchNote(file: readonly string[], lines: readonly string[]): string | undefined {
+  let tabs = 0;
+  let spaces = 0;
+  for (const t of file) {
+    if (t.startsWith('\t')) tabs++;
+    else if (t.startsWith('  ')) spaces++;
+  }
+  const style = tabs > 0 && tabs > 4 * spaces ? 'tabs' : spaces > 0 && spaces > 4 * tabs ? 'spaces' : undefined;
+  if (!style) return undefined;
+  const odd = lines.filter(l => (style === 'tabs' ? l.startsWith('  ') : l.startsWith('\t'))).length;
+  if (odd === 0) return undefined;
+  const other = style === 'tabs' ? 'spaces' : 'tabs';
+  return `Note: ${odd} new line${odd === 1 ? ' is' : 's are'} indented with ${other} but the file indents with ${style}; written as sent.`;
+}

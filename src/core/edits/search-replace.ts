@@ -167,7 +167,35 @@ function rows(file: FileLines, c: Candidate): string {
   return formatRows(file.text, c.line, last) + (more > 0 ? `\n… ${more} more lines` : '');
 }
 
+/**
+ * Rows copied from a read (`12:text`): when every line of `text` carries a row number and they run on by one, the
+ * text without them. A trailing line break (an empty last line) needs no number.
+ */
+function withoutRowPrefixes(text: string): string | undefined {
+  const lines = text.split(/\r?\n/);
+  const numbered = lines.length > 1 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+  let first = -1;
+  for (let i = 0; i < numbered; i++) {
+    const m = /^(\d+):/.exec(lines[i]);
+    if (!m || (i > 0 && Number(m[1]) !== first + i)) return undefined;
+    if (i === 0) first = Number(m[1]);
+  }
+  return lines.map((l, i) => (i < numbered ? l.replace(/^\d+:/, '') : l)).join('\n');
+}
+
 export function planSearchReplace(current: string, args: { old: string; new: string; all?: boolean }): SearchReplaceResult {
+  const first = planOnce(current, args);
+  if (first.ok || typeof args?.old !== 'string' || typeof args?.new !== 'string') return first;
+  // old copied with its read rows' `n:` prefixes: retry without them (and without new's, when every line has one).
+  const old = withoutRowPrefixes(args.old);
+  if (old === undefined || old === '') return first;
+  const neu = withoutRowPrefixes(args.new) ?? args.new;
+  const second = planOnce(current, { old, new: neu, all: args.all });
+  if (!second.ok) return first;
+  return { ...second, message: `${second.message} Dropped the copied "n:" row prefixes (they are not file text).` };
+}
+
+function planOnce(current: string, args: { old: string; new: string; all?: boolean }): SearchReplaceResult {
   const old: unknown = args?.old;
   const neu: unknown = args?.new;
   if (typeof old !== 'string' || old === '') {

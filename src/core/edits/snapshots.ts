@@ -7,7 +7,7 @@
 import { applyReplacements } from './apply';
 import { checkEdits, type HashlineArgs } from './hashline-args';
 import { approximateRange, diffMap, editMap, mapRange, type LineMap, type LineRange } from './line-map';
-import { contentHash, formatRows, joinLines, readCall, splitLines, type FileLines } from './lines';
+import { contentHash, formatRows, indentMismatchNote, joinLines, readCall, splitLines, type FileLines } from './lines';
 import { renderRows, resolveRange, type ReadRange } from './plain-read';
 
 export type { ReadRange } from './plain-read';
@@ -207,6 +207,8 @@ export class FileSnapshots {
           `(${mapped.map(m => describe(m.range, cur.text.length)).join(', ')}).`,
       );
     }
+    const indent = indentMismatchNote(cur.text, replacements.flatMap(r => r.lines));
+    if (indent) notes.push(indent);
     if (checked.strippedPrefixes) notes.push('Dropped the copied "n:" row prefixes from lines (they are not file text).');
     if (content === current) notes.push('The edit changed nothing: the lines were already like that.');
     return {
