@@ -8,6 +8,7 @@
  *   full  — streamResponse (the dialect under the retry layer), what ChatSession uses.
  * Prints absolute times and the ratios (target tack/raw ≤ 1.05; reported, not asserted). The bench passes when
  * every run completed with the full text. Writes {passed, failed, ratio} to $TACK_TEST_RESULTS when set.
+ * Then the harness, loop and edit-format reports (harness.ts, edits.ts).
  */
 import { Worker } from 'node:worker_threads';
 import * as fs from 'node:fs';
@@ -17,6 +18,8 @@ import { streamResponse } from '../../src/core/providers/stream';
 import { settingsFromObject } from '../../src/core/config/settings';
 import { resolveEndpoint } from '../../src/core/providers/registry';
 import type { ProviderRequest } from '../../src/core/providers/request';
+import { benchHarness, benchLoop } from './harness';
+import { benchEdits } from './edits';
 
 const CHUNKS = 20_000;
 const ROUNDS = Number(process.env.TACK_BENCH_ROUNDS ?? 21);
@@ -118,8 +121,19 @@ async function main(): Promise<number> {
   const passed = failed === 0 ? 1 : 0;
   const fail = failed === 0 ? 0 : 1;
   if (process.env.TACK_TEST_RESULTS) fs.writeFileSync(process.env.TACK_TEST_RESULTS, JSON.stringify({ passed, failed: fail, ratio: Number(ratio.toFixed(4)), fullRatio: Number(fullRatio.toFixed(4)), ms: med }));
-  console.log(`${passed} passed, ${fail} failed`);
   return fail;
 }
 
-main().then(code => { process.exitCode = code; }, err => { console.log(`bench crashed: ${(err as Error).stack}`); console.log('0 passed, 1 failed'); process.exitCode = 1; });
+async function all(): Promise<number> {
+  const failed = await main();
+  console.log('');
+  await benchHarness(l => console.log(l));
+  console.log('');
+  await benchLoop(l => console.log(l));
+  console.log('');
+  await benchEdits(l => console.log(l)).catch(err => console.log(`edit bench skipped: ${(err as Error).message}`));
+  console.log(`${failed ? 0 : 1} passed, ${failed ? 1 : 0} failed`);
+  return failed;
+}
+
+all().then(code => { process.exitCode = code; }, err => { console.log(`bench crashed: ${(err as Error).stack}`); console.log('0 passed, 1 failed'); process.exitCode = 1; });
