@@ -3,6 +3,8 @@ import type { SessionTotals } from '../core/index';
 import type { ViewMessage } from '../shared/protocol';
 
 export interface TackApi {
+  /** Resolves once Tack's runtime is loaded (activation returns before); the synchronous calls need it. */
+  ready(): Promise<void>;
   /** Sends a message as if typed in the panel; resolves when the answer is complete. */
   send(text: string): Promise<void>;
   retry(): Promise<void>;

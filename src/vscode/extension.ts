@@ -1,116 +1,68 @@
-/** Composition root: wires the adapters to core and registers disposables. Nothing else lives here. */
-import * as fs from 'node:fs';
+/**
+ * Activation, kept small: registers the view and every command with handlers that load the rest of Tack
+ * (dist/runtime.js: core, the provider SDKs, the panel's host) on first use — and starts that load right after
+ * activation returns, so nothing slow is awaited here.
+ */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { AgentSession, refreshModels, UsageLog, usageRecordsCsv } from '../core/index';
-import { EditorApprovals } from './approvals';
-import { editorRgPath } from './ripgrep-path';
-import { editorFileOps } from './workspace-files';
 import type { TackApi } from './api';
-import { ChatController } from './chat-controller';
-import { ChatViewProvider } from './chat-view';
-import { registerKeyCommands } from './key-commands';
-import { createLogger } from './log';
-import { ModelChoice } from './model-choice';
-import { ModelFacts } from './model-facts';
-import { pickModel } from './model-picker';
-import { pickProfile } from './profile-picker';
-import { ProfilesHost } from './profiles-host';
-import { secretKeys } from './secrets';
-import { readSettings } from './settings';
-import { StatusBar } from './status-bar';
-import { TackHost } from './tack-host';
-import { fileUsageLog } from './usage-file';
-import { UsagePanel } from './usage-panel';
+import type { TackRuntime } from './runtime';
+
+const VIEW_ID = 'tack.chat';
 
 export function activate(context: vscode.ExtensionContext): TackApi {
-  const { logger, channel } = createLogger();
-  const keys = secretKeys(context.secrets);
-  const promptsDir = vscode.Uri.joinPath(context.extensionUri, 'prompts').fsPath;
-  const builtinPrompts = fs.readdirSync(promptsDir).filter(f => f.endsWith('.md')).map(f => f.slice(0, -3));
-  const choice = new ModelChoice(context.workspaceState, context.globalState);
-  const status = new StatusBar();
-  const profiles = new ProfilesHost(context.workspaceState, builtinPrompts);
-  const facts = new ModelFacts(() => Math.min(readSettings().network.connectTimeoutMs, 5000));
-  const usageLog = new UsageLog(fileUsageLog(vscode.Uri.joinPath(context.globalStorageUri, 'usage.jsonl')));
-  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => controller, () => approvals, logger, () => host.refresh());
-  const host = new TackHost({
-    profiles, choice, facts, status, keys, log: logger, usageLog, promptsDir, storageDir: context.globalStorageUri.fsPath,
-    rgPath: editorRgPath(), files: root => editorFileOps(root), post: m => view.post(m),
-  });
-  const approvals: EditorApprovals = new EditorApprovals(
-    () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, () => view.isVisible, logger,
-    (id, origin, previous) => keys.confirmOrigin!(id, origin, previous),
-    () => { session.state.budgetOverridden = true; void controller.retry(); },
-  );
-  // The session's keys are the active profile's (workspace providers never get one); resolved per run.
-  const session = new AgentSession({ log: logger, approvals, mode: 'ask' });
-  const controller: ChatController = new ChatController(session, {
-    post: m => view.post(m),
-    plan: () => host.plan(session),
-    modelInfo: () => host.modelInfo(),
-    observe: ev => host.observe(ev),
-    runEnded: () => host.runEnded(session.totals),
-  });
-  const usagePanel = new UsagePanel(context.extensionUri, {
-    records: async () => (await usageLog.read()).records,
-    csv: async () => usageRecordsCsv((await usageLog.read()).records),
-    workspace: () => host.workspaceLabel(),
-  });
-  const switchModel = async () => {
-    const setup = host.setup();
-    const ref = await pickModel(setup.settings, setup.keys, logger, choice, setup.modelRef);
-    if (ref) { await choice.choose(ref); host.refresh(); }
-    return ref;
+  let runtime: Promise<TackRuntime> | undefined;
+  let loaded: TackRuntime | undefined;
+  const load = (): Promise<TackRuntime> => (runtime ??= new Promise<TackRuntime>((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        // A computed path: the bundler leaves this require alone, so runtime.js stays its own bundle.
+        const mod = require(path.join(__dirname, 'runtime.js')) as typeof import('./runtime');
+        loaded = mod.start(context);
+        resolve(loaded);
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Tack failed to start: ${(err as Error).message}`);
+        reject(err);
+      }
+    });
+  }));
+
+  const ids: string[] = (context.extension.packageJSON?.contributes?.commands ?? []).map((c: { command: string }) => c.command);
+  for (const id of ids) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      const handler = (await load()).commands[id];
+      return handler ? handler(...args) : undefined;
+    }));
+  }
+  context.subscriptions.push(vscode.window.registerWebviewViewProvider(VIEW_ID, {
+    resolveWebviewView: async view => { (await load()).view.resolveWebviewView(view); },
+  }));
+  void load().catch(() => undefined);
+  return lazyApi(load, () => loaded);
+}
+
+/** The API before and after the runtime loaded: async calls wait for it; the others need `ready()` first. */
+function lazyApi(load: () => Promise<TackRuntime>, now: () => TackRuntime | undefined): TackApi {
+  const get = (): TackApi => {
+    const r = now();
+    if (!r) throw new Error('Tack is still starting: await api.ready() first');
+    return r.api;
   };
-
-  context.subscriptions.push(
-    channel, status, view, profiles, approvals,
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view),
-    vscode.commands.registerCommand('tack.openChat', () => vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`)),
-    vscode.commands.registerCommand('tack.newChat', async () => { await controller.clear(); host.newSession(); }),
-    vscode.commands.registerCommand('tack.retry', () => controller.retry()),
-    vscode.commands.registerCommand('tack.continue', () => controller.continue()),
-    vscode.commands.registerCommand('tack.switchModel', switchModel),
-    vscode.commands.registerCommand('tack.refreshModels', () => { refreshModels(); facts.clear(); host.refresh(); return switchModel(); }),
-    vscode.commands.registerCommand('tack.switchProfile', async () => {
-      const name = await pickProfile(profiles);
-      if (name) { await choice.forget(); await profiles.choose(name); }
-      return name;
-    }),
-    vscode.commands.registerCommand('tack.cycleStarredModels', async () => {
-      const next = choice.nextStarred(host.modelRef());
-      if (!next) { void vscode.window.showInformationMessage('Tack: no starred models yet. Star models in Switch Model.'); return undefined; }
-      await choice.choose(next);
-      host.refresh();
-      return next;
-    }),
-    vscode.commands.registerCommand('tack.showUsage', () => { usagePanel.show(); }),
-    ...registerKeyCommands(context.secrets),
-    profiles.onDidChange(() => host.refresh()),
-    vscode.workspace.onDidChangeConfiguration(async e => {
-      if (!e.affectsConfiguration('tack')) return;
-      if (e.affectsConfiguration('tack.model')) await choice.forget();
-      if (e.affectsConfiguration('tack.providers')) { refreshModels(); facts.clear(); }
-      host.refresh();
-    }),
-  );
-  void profiles.reload();
-  host.refresh();
-
   return {
-    send: async text => { await controller.send(text); },
-    retry: async () => { await controller.retry(); },
-    stop: () => controller.stop(),
-    messages: () => controller.viewMessages(),
-    modelRef: () => host.modelRef(),
-    statusText: () => status.modelText,
-    statusTexts: () => status.texts(),
-    profileName: () => profiles.active().name,
-    sessionTotals: () => session.totals,
-    continueRun: async () => { await controller.continue(); },
-    pendingApprovals: () => approvals.list().map(r => ({ id: r.id, nonce: r.nonce, tool: r.tool, summary: r.summary })),
-    answerApproval: (id, nonce, decision) => approvals.answer(id, nonce, decision),
-    isViewResolved: () => view.isResolved,
+    ready: async () => { await load(); },
+    send: async text => (await load()).api.send(text),
+    retry: async () => (await load()).api.retry(),
+    continueRun: async () => (await load()).api.continueRun(),
+    stop: () => get().stop(),
+    messages: () => get().messages(),
+    modelRef: () => get().modelRef(),
+    statusText: () => get().statusText(),
+    statusTexts: () => get().statusTexts(),
+    profileName: () => get().profileName(),
+    sessionTotals: () => get().sessionTotals(),
+    isViewResolved: () => now()?.api.isViewResolved() ?? false,
+    pendingApprovals: () => get().pendingApprovals(),
+    answerApproval: (id, nonce, decision) => get().answerApproval(id, nonce, decision),
   };
 }
 

@@ -21,9 +21,10 @@ async function pickProvider(title: string, storage: vscode.SecretStorage, onlyWi
   return (await vscode.window.showQuickPick(shown, { title, placeHolder: 'Provider' }))?.endpoint;
 }
 
-export function registerKeyCommands(storage: vscode.SecretStorage): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('tack.setApiKey', async (providerId?: unknown) => {
+/** The handlers of Tack: Set API Key and Tack: Remove API Key, by command id. */
+export function keyCommands(storage: vscode.SecretStorage): Record<string, (...args: unknown[]) => Promise<unknown>> {
+  return {
+    'tack.setApiKey': async (providerId?: unknown) => {
       const endpoint = typeof providerId === 'string'
         ? listEndpoints(readSettings()).endpoints.find(e => e.id === providerId)
         : await pickProvider('Tack: Set API Key', storage, false);
@@ -39,13 +40,13 @@ export function registerKeyCommands(storage: vscode.SecretStorage): vscode.Dispo
       await storage.store(secretName(endpoint.id), serializeStoredKey({ key: key.trim(), origin: originOf(endpoint.baseUrl) }));
       void vscode.window.showInformationMessage(`Tack: API key for ${endpoint.label} saved.`);
       return true;
-    }),
-    vscode.commands.registerCommand('tack.removeApiKey', async () => {
+    },
+    'tack.removeApiKey': async () => {
       const endpoint = await pickProvider('Tack: Remove API Key', storage, true);
       if (!endpoint) return false;
       await storage.delete(secretName(endpoint.id));
       void vscode.window.showInformationMessage(`Tack: API key for ${endpoint.label} removed.`);
       return true;
-    }),
-  ];
+    },
+  };
 }

@@ -19,6 +19,7 @@ suite('Chat', () => {
     await config().update('providers', { local: { type: 'openai-compatible', baseUrl: server.baseUrl, label: 'Local test server' } }, vscode.ConfigurationTarget.Global);
     await config().update('model', 'local/echo', vscode.ConfigurationTarget.Global);
     api = (await vscode.extensions.getExtension<TackApi>('tack.tack')!.activate());
+    await api.ready();
     await waitFor('the model from user settings', () => api.modelRef() === 'local/echo');
   });
 

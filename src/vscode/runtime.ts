@@ -1,0 +1,129 @@
+/**
+ * Composition root of everything behind the panel: wires the adapters to core. Loaded by extension.ts after
+ * activation (or on first use), so activation itself stays small; returns the command handlers and the view for
+ * extension.ts to route to. Nothing else lives here.
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { AgentSession, refreshModels, UsageLog, usageRecordsCsv } from '../core/index';
+import { EditorApprovals } from './approvals';
+import { editorRgPath } from './ripgrep-path';
+import { editorFileOps } from './workspace-files';
+import type { TackApi } from './api';
+import { ChatController } from './chat-controller';
+import { ChatViewProvider } from './chat-view';
+import { keyCommands } from './key-commands';
+import { createLogger } from './log';
+import { ModelChoice } from './model-choice';
+import { ModelFacts } from './model-facts';
+import { pickModel } from './model-picker';
+import { pickProfile } from './profile-picker';
+import { ProfilesHost } from './profiles-host';
+import { secretKeys } from './secrets';
+import { readSettings } from './settings';
+import { StatusBar } from './status-bar';
+import { TackHost } from './tack-host';
+import { fileUsageLog } from './usage-file';
+import { UsagePanel } from './usage-panel';
+
+export interface TackRuntime {
+  api: TackApi;
+  view: ChatViewProvider;
+  commands: Record<string, (...args: unknown[]) => unknown>;
+}
+
+export function start(context: vscode.ExtensionContext): TackRuntime {
+  const { logger, channel } = createLogger();
+  const keys = secretKeys(context.secrets);
+  const promptsDir = vscode.Uri.joinPath(context.extensionUri, 'prompts').fsPath;
+  const builtinPrompts = fs.readdirSync(promptsDir).filter(f => f.endsWith('.md')).map(f => f.slice(0, -3));
+  const choice = new ModelChoice(context.workspaceState, context.globalState);
+  const status = new StatusBar();
+  const profiles = new ProfilesHost(context.workspaceState, builtinPrompts);
+  const facts = new ModelFacts(() => Math.min(readSettings().network.connectTimeoutMs, 5000));
+  const usageLog = new UsageLog(fileUsageLog(vscode.Uri.joinPath(context.globalStorageUri, 'usage.jsonl')));
+  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => controller, () => approvals, logger, () => host.refresh());
+  const host = new TackHost({
+    profiles, choice, facts, status, keys, log: logger, usageLog, promptsDir, storageDir: context.globalStorageUri.fsPath,
+    rgPath: editorRgPath(), files: root => editorFileOps(root), post: m => view.post(m),
+  });
+  const approvals: EditorApprovals = new EditorApprovals(
+    () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, () => view.isVisible, logger,
+    (id, origin, previous) => keys.confirmOrigin!(id, origin, previous),
+    () => { session.state.budgetOverridden = true; void controller.retry(); },
+  );
+  // The session's keys are the active profile's (workspace providers never get one); resolved per run.
+  const session = new AgentSession({ log: logger, approvals, mode: 'ask' });
+  const controller: ChatController = new ChatController(session, {
+    post: m => view.post(m),
+    plan: () => host.plan(session),
+    modelInfo: () => host.modelInfo(),
+    observe: ev => host.observe(ev),
+    runEnded: () => host.runEnded(session.totals),
+  });
+  const usagePanel = new UsagePanel(context.extensionUri, {
+    records: async () => (await usageLog.read()).records,
+    csv: async () => usageRecordsCsv((await usageLog.read()).records),
+    workspace: () => host.workspaceLabel(),
+  });
+  const switchModel = async () => {
+    const setup = host.setup();
+    const ref = await pickModel(setup.settings, setup.keys, logger, choice, setup.modelRef);
+    if (ref) { await choice.choose(ref); host.refresh(); }
+    return ref;
+  };
+
+  const commands: TackRuntime['commands'] = {
+    'tack.openChat': () => vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`),
+    'tack.newChat': async () => { await controller.clear(); host.newSession(); },
+    'tack.retry': () => controller.retry(),
+    'tack.continue': () => controller.continue(),
+    'tack.switchModel': switchModel,
+    'tack.refreshModels': () => { refreshModels(); facts.clear(); host.refresh(); return switchModel(); },
+    'tack.switchProfile': async () => {
+      const name = await pickProfile(profiles);
+      if (name) { await choice.forget(); await profiles.choose(name); }
+      return name;
+    },
+    'tack.cycleStarredModels': async () => {
+      const next = choice.nextStarred(host.modelRef());
+      if (!next) { void vscode.window.showInformationMessage('Tack: no starred models yet. Star models in Switch Model.'); return undefined; }
+      await choice.choose(next);
+      host.refresh();
+      return next;
+    },
+    'tack.showUsage': () => { usagePanel.show(); },
+    ...keyCommands(context.secrets),
+  };
+
+  context.subscriptions.push(
+    channel, status, view, profiles, approvals,
+    profiles.onDidChange(() => host.refresh()),
+    vscode.workspace.onDidChangeConfiguration(async e => {
+      if (!e.affectsConfiguration('tack')) return;
+      if (e.affectsConfiguration('tack.model')) await choice.forget();
+      if (e.affectsConfiguration('tack.providers')) { refreshModels(); facts.clear(); }
+      host.refresh();
+    }),
+  );
+  void profiles.reload();
+  host.refresh();
+
+  const api: TackApi = {
+    ready: async () => {},
+    send: async text => { await controller.send(text); },
+    retry: async () => { await controller.retry(); },
+    stop: () => controller.stop(),
+    messages: () => controller.viewMessages(),
+    modelRef: () => host.modelRef(),
+    statusText: () => status.modelText,
+    statusTexts: () => status.texts(),
+    profileName: () => profiles.active().name,
+    sessionTotals: () => session.totals,
+    continueRun: async () => { await controller.continue(); },
+    pendingApprovals: () => approvals.list().map(r => ({ id: r.id, nonce: r.nonce, tool: r.tool, summary: r.summary })),
+    answerApproval: (id, nonce, decision) => approvals.answer(id, nonce, decision),
+    isViewResolved: () => view.isResolved,
+  };
+  return { api, view, commands };
+}
