@@ -6,7 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  formatDiagnostic, isInside, profileSettingsFromObject, ProfileStore, WORKSPACE_PROFILES_PATH,
+  formatDiagnostic, isInside, profileSettingsFromObject, PROFILES_MAX_BYTES, ProfileStore, WORKSPACE_PROFILES_PATH,
   type ProfileDiagnostic, type ProfileState, type ResolvedProfile, type TackSettings,
 } from '../core/index';
 import { readBoundedFile } from '../core/files/bounded-read';
@@ -14,7 +14,6 @@ import { CONFIG_MAX_BYTES, configPath } from './config';
 import { jsonLine, type Writer } from './output';
 
 /** A profiles file is a few KB; the cap keeps a hostile one from costing more than a moment to check. */
-export const PROFILES_MAX_BYTES = 1024 * 1024;
 
 /** The file's text; undefined when missing; `{ unread }` when it exists but was refused (not a regular file, too large). */
 async function readIfExists(file: string, max: number): Promise<string | undefined | { unread: string }> {

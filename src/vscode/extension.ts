@@ -50,9 +50,10 @@ function lazyApi(load: () => Promise<TackRuntime>, now: () => TackRuntime | unde
   };
   return {
     ready: async () => { await load(); },
-    send: async text => (await load()).api.send(text),
-    retry: async () => (await load()).api.retry(),
-    continueRun: async () => (await load()).api.continueRun(),
+    // Once loaded, a send starts at once (the message is in the conversation when this returns), as the panel's does.
+    send: text => { const r = now(); return r ? r.api.send(text) : load().then(x => x.api.send(text)); },
+    retry: () => { const r = now(); return r ? r.api.retry() : load().then(x => x.api.retry()); },
+    continueRun: () => { const r = now(); return r ? r.api.continueRun() : load().then(x => x.api.continueRun()); },
     stop: () => get().stop(),
     messages: () => get().messages(),
     modelRef: () => get().modelRef(),

@@ -5,7 +5,9 @@
  * The chosen profile is remembered per workspace.
  */
 import * as vscode from 'vscode';
-import { ProfileStore, WORKSPACE_PROFILES_PATH, type ProfileDiagnostic, type ProfileState, type ResolvedProfile } from '../core/index';
+import {
+  PROFILES_MAX_BYTES, ProfileStore, readBoundedFile, WORKSPACE_PROFILES_PATH, type Logger, type ProfileDiagnostic, type ProfileState, type ResolvedProfile,
+} from '../core/index';
 import { readSettings, userValue } from './settings';
 
 const CHOSEN_PROFILE = 'tack.chosenProfile';
@@ -26,7 +28,7 @@ export class ProfilesHost implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.diagnostics, this.changed];
   private fileText?: string;
 
-  constructor(private readonly state: vscode.Memento, private readonly builtinPrompts: readonly string[]) {
+  constructor(private readonly state: vscode.Memento, private readonly builtinPrompts: readonly string[], private readonly log: Logger) {
     this.store = new ProfileStore({ userProviderIds: Object.keys(readSettings().providers), trusted: vscode.workspace.isTrusted, builtinPrompts }, WORKSPACE_PROFILES_PATH);
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder) {
@@ -69,10 +71,21 @@ export class ProfilesHost implements vscode.Disposable {
     if (!uri) return this.apply(undefined);
     const open = vscode.workspace.textDocuments.find(d => d.uri.toString() === uri.toString());
     if (open) return this.apply(open.getText());
+    if (uri.scheme === 'file') {
+      // A repository's file: only a regular file under the size cap is read (a FIFO or /dev/zero never hangs Tack).
+      const r = await readBoundedFile(uri.fsPath, PROFILES_MAX_BYTES);
+      if ('missing' in r) return this.apply(undefined);
+      if ('error' in r) {
+        this.log.warn(`${WORKSPACE_PROFILES_PATH} was not read: ${r.error}`);
+        return this.apply(undefined);
+      }
+      return this.apply(r.text);
+    }
     try {
       return this.apply(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
     } catch (err) {
       if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return this.apply(undefined);
+      this.log.warn(`${WORKSPACE_PROFILES_PATH} could not be read: ${(err as Error).message}`);
       return this.apply(undefined);
     }
   }

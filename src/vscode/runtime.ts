@@ -39,7 +39,7 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
   const builtinPrompts = fs.readdirSync(promptsDir).filter(f => f.endsWith('.md')).map(f => f.slice(0, -3));
   const choice = new ModelChoice(context.workspaceState, context.globalState);
   const status = new StatusBar();
-  const profiles = new ProfilesHost(context.workspaceState, builtinPrompts);
+  const profiles = new ProfilesHost(context.workspaceState, builtinPrompts, logger);
   const facts = new ModelFacts(() => Math.min(readSettings().network.connectTimeoutMs, 5000));
   const usageLog = new UsageLog(fileUsageLog(vscode.Uri.joinPath(context.globalStorageUri, 'usage.jsonl')));
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => controller, () => approvals, logger, () => host.refresh());

@@ -8,7 +8,7 @@ import { profileSettingsFromObject, settingsFromObject, type ProfileSettings, ty
 
 const KEYS = [
   'model', 'providers', 'network.connectTimeoutSeconds', 'network.idleTimeoutSeconds', 'network.firstTokenTimeoutSeconds',
-  'network.maxRetries', 'profiles', 'ollama.numCtx', 'ollama.maxNumCtx',
+  'network.maxRetries', 'network.proxy', 'profiles', 'ollama.numCtx', 'ollama.maxNumCtx',
 ] as const;
 
 /** The user-level (global) value of a Tack setting, ignoring workspace and folder values. */
@@ -22,6 +22,12 @@ function flatSettings(): Record<string, unknown> {
   for (const key of KEYS) {
     const value = userValue(key);
     if (value !== undefined) flat[`tack.${key}`] = value;
+  }
+  // Tack's requests never take a proxy from the environment; without its own setting they use the editor's
+  // `http.proxy` (the user's, never a workspace's).
+  if (!flat['tack.network.proxy']) {
+    const editor = vscode.workspace.getConfiguration('http').inspect<string>('proxy')?.globalValue;
+    if (editor) flat['tack.network.proxy'] = editor;
   }
   return flat;
 }

@@ -59,10 +59,8 @@ export function prepareProfileTurn(i: TurnSetupInput): TurnSetup | { error: stri
       options: async target => {
         let numCtx: number | undefined;
         if (serverKindOf(target.endpoint.id, target.endpoint.baseUrl, target.endpoint.type) === 'ollama') {
-          const explicit = profile.numCtx ?? i.ollama.numCtx;
-          const facts = explicit === undefined
-            ? await probe({ providerId: target.endpoint.id, baseUrl: target.endpoint.baseUrl, modelId: target.modelId, type: target.endpoint.type })
-            : undefined;
+          // Probed even when a profile sets numCtx: the model's own limit caps what a profile may ask for.
+          const facts = await probe({ providerId: target.endpoint.id, baseUrl: target.endpoint.baseUrl, modelId: target.modelId, type: target.endpoint.type });
           const choice = chooseOllamaNumCtx({
             profileNumCtx: profile.numCtx, settingNumCtx: i.ollama.numCtx,
             modelContextLength: facts?.contextWindow, modelfileNumCtx: facts?.numCtx, maxNumCtx: i.ollama.maxNumCtx,

@@ -8,6 +8,8 @@ import { builtinLayer, resolveProfiles, type ResolveContext, type ResolvedProfil
 import type { ProfileDiagnostic, ResolvedProfile } from './types';
 
 export const WORKSPACE_PROFILES_PATH = '.tack/profiles.jsonc';
+/** A profiles file larger than this is not read (a repository's file is untrusted input). */
+export const PROFILES_MAX_BYTES = 1024 * 1024;
 export const USER_PROFILES_LABEL = 'settings (tack.profiles)';
 
 /** User-level profiles: the parsed setting value (VS Code) or the settings file's text (CLI, with positions). */
