@@ -186,3 +186,40 @@ test('the budget: a spent session budget stops the run before a request; the app
     }
   }
 });
+
+test('wire level: a server that refuses tools gets a message with the fix; a tool call cut off mid-stream never runs', async () => {
+  const { startOpenAIServer } = await import('../fixtures/openai-server');
+  const http = await import('node:http');
+  const refusing = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'registry.ollama.ai/library/gemma:2b does not support tools', type: 'invalid_request_error' } }));
+    });
+  });
+  await new Promise<void>(r => refusing.listen(0, '127.0.0.1', r));
+  const port = (refusing.address() as { port: number }).port;
+  const fake = await startOpenAIServer({ chunkDelayMs: 0 });
+  try {
+    const wire = settingsFromObject({ 'tack.providers': {
+      old: { type: 'openai-compatible', baseUrl: `http://127.0.0.1:${port}/v1` },
+      local: { type: 'openai-compatible', baseUrl: fake.baseUrl },
+    } });
+    let ran = 0;
+    const readFile = tool('read_file', true, async () => { ran++; return 'content'; });
+    const wirePlan = (modelRef: string): RunPlan => ({ ...plan([readFile], { read_file: 'auto' }), setup: { ...plan([readFile], { read_file: 'auto' }).setup, settings: wire, modelRef } });
+    const s1 = new AgentSession({ log: silentLogger, approvals: refusingApprovals('x'), mode: 'ask' });
+    let end: AgentEvent | undefined;
+    for await (const ev of s1.send('hi', wirePlan('old/gemma:2b'), new AbortController().signal)) end = ev;
+    assert.equal(end?.type === 'end' && end.outcome.stopReason, 'error');
+    assert.match(end?.type === 'end' && end.outcome.stopReason === 'error' ? end.outcome.message : '', /does not support tools .*"tools": \{\} to chat without them/);
+    const s2 = new AgentSession({ log: silentLogger, approvals: refusingApprovals('x'), mode: 'ask' });
+    for await (const ev of s2.send('read', wirePlan('local/cut-tool'), new AbortController().signal)) end = ev;
+    assert.equal(ran, 0, 'the half-written call did not run');
+    assert.equal(end?.type === 'end' && end.outcome.stopReason, 'error');
+    assert.equal(s2.messages.filter(m => m.role === 'tool').length, 0);
+  } finally {
+    refusing.close();
+    await fake.close();
+  }
+});

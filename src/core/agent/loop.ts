@@ -25,6 +25,10 @@ import type { ApproveMode } from './approval-policy';
 
 export const DEFAULT_MAX_STEPS = 50;
 
+/** How servers say a model takes no tools (Ollama, vLLM without a tool parser, llama.cpp without --jinja, …). */
+const NO_TOOL_SUPPORT = /(does not|doesn't|do not|not) support(s|ed)? (tools|tool use|tool calls|tool calling|function calling|functions)|tools? (is|are) not supported|"?auto"? tool choice requires|tool[_ ]choice.{0,40}not supported|unrecognized.{0,40}\btools\b/i;
+export const NO_TOOLS_HINT = 'This model or server does not take tools: pick a model that does (Switch Model), or use a profile with "tools": {} to chat without them.';
+
 /** What a run needs from the profile and the host, resolved once per run (agent/turn-setup.ts). */
 export interface RunSetup {
   profile: ResolvedProfile;
@@ -120,6 +124,13 @@ export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
         state.ledger.add(answer.model.slice(0, slash), answer.model.slice(slash + 1), ev.usage);
         yield { type: 'stream', messageId: answer.id, event: ev };
         yield { type: 'usage', messageId: answer.id, modelRef: answer.model, usage: ev.usage, costSource: ev.costSource ?? (ev.usage.costUsd === null ? 'unknown' : 'provider'), totals: state.ledger.totals };
+        continue;
+      }
+      if (ev.type === 'error' && definitions && NO_TOOL_SUPPORT.test(ev.message)) {
+        // The server refused the tools themselves: say how to go on, on the event and on the kept answer.
+        const message = `${ev.message} ${NO_TOOLS_HINT}`;
+        answer.interrupted = { kind: ev.kind, message };
+        yield { type: 'stream', messageId: answer.id, event: { ...ev, message } };
         continue;
       }
       if (ev.type === 'done') stop = ev.stopReason;
