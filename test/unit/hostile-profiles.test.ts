@@ -134,7 +134,7 @@ test('tack profiles and tack run survive a profiles file linked to /dev/zero and
   const r = await runCli(dir, cfg, ['run', '--trust', '--cwd', wsDir, '--model', 'lab/m', 'hi']);
   assert.equal(r.code, 1, 'the run goes on and fails only because nothing listens');
   assert.match(r.stderr, /instruction file skipped: AGENTS\.md was not read: it is a named pipe/);
-  for (const name of PROTO) {
+  for (const name of ['constructor', '__proto__']) {
     const q = await runCli(dir, cfg, ['run', '--json', '--cwd', dir, '--profile', name, 'hi']);
     assert.equal(q.code, 2, `${name}: ${q.stderr}`);
     assert.match(q.stdout, /Unknown profile/);

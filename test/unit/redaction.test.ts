@@ -79,8 +79,8 @@ test('tack run prints no echoed key on stdout or stderr, also with TACK_DEBUG', 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tack-redact-'));
   try {
     const cfg = path.join(dir, 'settings.json');
-    fs.writeFileSync(cfg, JSON.stringify({ 'tack.providers': { gw: { type: 'openai-compatible', baseUrl: `${server.baseUrl}/v1` } }, 'tack.network.maxRetries': 1 }));
-    for (const args of [['run', '--model', 'gw/echo-401', 'hi'], ['run', '--json', '--model', 'gw/echo-500', 'hi'], ['run', '--model', 'gw/echo-html', 'hi']]) {
+    fs.writeFileSync(cfg, JSON.stringify({ 'tack.providers': { gw: { type: 'openai-compatible', baseUrl: `${server.baseUrl}/v1` } }, 'tack.network.maxRetries': 0 }));
+    for (const args of [['run', '--model', 'gw/echo-401', 'hi'], ['run', '--json', '--model', 'gw/echo-html', 'hi']]) {
       const r = await runCli(dir, cfg, args, { GW_API_KEY: KEY, TACK_DEBUG: '1' });
       assert.notEqual(r.code, 0);
       assert.ok(!(r.stdout + r.stderr).includes(KEY.slice(0, 8)), `${args.join(' ')}:\n${r.stdout}\n${r.stderr}`);

@@ -108,13 +108,6 @@ async function readPrefix(body: ReadableStream<Uint8Array>, max: number): Promis
   return Buffer.concat(parts).subarray(0, max).toString('utf8');
 }
 
-/** Bytes since the last line break of `chunk` (or `carry + chunk.length` when it has none). */
-function tailLength(chunk: Uint8Array, carry: number): number {
-  const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  const last = Math.max(b.lastIndexOf(10), b.lastIndexOf(13));
-  return last < 0 ? carry + b.length : b.length - 1 - last;
-}
-
 /**
  * Passes the body through with the idle watchdog and the caps described at the top. `abort` ends the request;
  * `onEnd` runs once when the body ends, fails or is cancelled.
@@ -124,19 +117,24 @@ function guardBody(body: ReadableStream<Uint8Array>, opts: TimedFetchOptions, st
   const maxLine = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const maxTotal = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const marker = opts.doneMarker ? Buffer.from(opts.doneMarker) : undefined;
-  let markerTail: Buffer = Buffer.alloc(0);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let contentMode = false;
   let ended = false;
   let total = 0;
   let line = 0;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      state.timedOut = 'idle';
-      abort(new Error(`no data for ${opts.idleTimeoutMs} ms`));
-    }, opts.idleTimeoutMs);
+  // Activity only stamps a time; the one timer checks the stamp when it fires and re-schedules itself for the rest.
+  // (A timer per token would cost a clearTimeout/setTimeout pair on the hot path of every answer.)
+  let lastActivity = Date.now();
+  const check = () => {
+    const quiet = Date.now() - lastActivity;
+    if (quiet < opts.idleTimeoutMs) {
+      timer = setTimeout(check, opts.idleTimeoutMs - quiet);
+      return;
+    }
+    state.timedOut = 'idle';
+    abort(new Error(`no data for ${opts.idleTimeoutMs} ms`));
   };
+  const arm = () => { lastActivity = Date.now(); };
   const finish = () => {
     if (ended) return;
     ended = true;
@@ -146,48 +144,55 @@ function guardBody(body: ReadableStream<Uint8Array>, opts: TimedFetchOptions, st
   };
   const onContent = () => {
     contentMode = true;
-    if (!ended) arm();
+    lastActivity = Date.now();
   };
   state.contentArrived = onContent;
-  const watchMarker = (chunk: Uint8Array) => {
+  /** `out` starts at a line start (see `release`): the marker counts only at the start of a line. */
+  const watchMarker = (out: Buffer) => {
     if (!marker || state.sawDoneMarker) return;
-    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    // The marker may straddle two chunks: look at the previous tail joined with this chunk's head, then the chunk.
-    const seam = Buffer.concat([markerTail, b.subarray(0, marker.length - 1)]);
-    if (seam.includes(marker) || b.includes(marker)) state.sawDoneMarker = true;
-    markerTail = Buffer.from(b.subarray(Math.max(0, b.length - (marker.length - 1))));
+    for (let at = out.indexOf(marker); at >= 0; at = out.indexOf(marker, at + 1)) {
+      if (at === 0 || out[at - 1] === 10 || out[at - 1] === 13) { state.sawDoneMarker = true; return; }
+    }
   };
   // Bytes after the last line break are held back until their line ends (or the body ends): a parser downstream then
   // sees each line once, whole, instead of re-scanning a growing buffer on every chunk (quadratic in the line's
   // length). No event is delayed by this: a line-based parser cannot act on half a line anyway.
   let held: Uint8Array[] = [];
-  const release = (chunk: Uint8Array): Uint8Array | undefined => {
-    const b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const last = Math.max(b.lastIndexOf(10), b.lastIndexOf(13));
+  /** What may go downstream now: everything up to and including the last line break (`last`), held bytes first. */
+  const release = (b: Buffer, last: number): Buffer | undefined => {
     if (last < 0) {
-      held.push(chunk);
+      held.push(b);
       return undefined;
     }
-    const out = held.length ? Buffer.concat([...held, b.subarray(0, last + 1)]) : b.subarray(0, last + 1);
-    held = last + 1 < b.length ? [b.subarray(last + 1)] : [];
+    const whole = last + 1 === b.length;
+    const out = held.length ? Buffer.concat([...held, whole ? b : b.subarray(0, last + 1)]) : whole ? b : b.subarray(0, last + 1);
+    held = whole ? [] : [b.subarray(last + 1)];
     return out;
   };
   return new ReadableStream<Uint8Array>({
-    start: arm,
+    start: () => { timer = setTimeout(check, opts.idleTimeoutMs); },
     async pull(ctrl) {
       try {
         for (;;) {
           const { done, value } = await reader.read();
           if (done) {
             finish();
-            if (held.length) ctrl.enqueue(Buffer.concat(held));
+            if (held.length) {
+              const rest = Buffer.concat(held);
+              watchMarker(rest);
+              ctrl.enqueue(rest);
+            }
             held = [];
             ctrl.close();
             return;
           }
           if (!contentMode) arm();
           total += value.byteLength;
-          line = tailLength(value, line);
+          const b = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+          // One backwards scan per chunk finds its last line break (LF, or CR for CR-only streams).
+          let last = b.lastIndexOf(10);
+          if (last < b.length - 1) last = Math.max(last, b.lastIndexOf(13));
+          line = last < 0 ? line + b.length : b.length - 1 - last;
           if (total > maxTotal || line > maxLine) {
             state.tooLarge = total > maxTotal ? { what: 'response', limit: maxTotal } : { what: 'line', limit: maxLine };
             const err = new Error(`the response broke Tack's ${state.tooLarge.what} size limit (${state.tooLarge.limit} bytes)`);
@@ -198,9 +203,9 @@ function guardBody(body: ReadableStream<Uint8Array>, opts: TimedFetchOptions, st
             ctrl.error(err);
             return;
           }
-          watchMarker(value);
-          const out = release(value);
+          const out = release(b, last);
           if (out) {
+            watchMarker(out);
             ctrl.enqueue(out);
             return;
           }

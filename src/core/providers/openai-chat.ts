@@ -159,8 +159,8 @@ export function chatBody(req: ProviderRequest): Record<string, unknown> {
   return body;
 }
 
-/** The SSE line that ends a Chat Completions stream, as the body carries it. */
-const DONE_MARKER = '\ndata: [DONE]';
+/** The SSE line that ends a Chat Completions stream (the timed fetch matches it at the start of a line). */
+const DONE_MARKER = 'data: [DONE]';
 
 /** One Chat Completions attempt as a stream of events (no retries: see retry.ts). Never throws. */
 export function streamOpenAIChat(req: ProviderRequest): AsyncIterableIterator<StreamEvent> {
