@@ -455,7 +455,11 @@ try {
   const mainWs = new URL(opt.url).searchParams.get('folder');
   const readme = path.join(mainWs, 'README.md');
   const originalReadme = fs.readFileSync(readme, 'utf8');
+  // The run is over: the composer offers Send again.
+  const idle = () => webview.locator('#send:not([hidden])').waitFor({ timeout: 30_000 })
+    .catch(() => { throw new StepError('the panel stayed busy'); });
   const askToEdit = async () => {
+    await idle();
     await input.click();
     await input.pressSequentially('edit README.md');
     await input.press('Enter');
@@ -498,15 +502,19 @@ try {
     const rejected = webview.locator('.tool-card[data-state="error"]', { has: webview.locator('.tool-title', { hasText: 'edit README.md' }) }).last();
     await rejected.waitFor({ timeout: 15_000 }).catch(() => { throw new StepError('the rejected edit card did not end as an error'); });
     check(fs.readFileSync(readme, 'utf8') === originalReadme, 'the file changed although the edit was rejected');
-    const entries = await fakeServerLog();
-    const last = entries.filter(e => e.model === 'agent-edit').pop();
-    const sent = JSON.stringify(last?.body?.messages ?? []);
-    check(/Not run: the person rejected it/.test(sent), 'the model was not told that the edit was rejected');
+    let sent = '';
+    await until(async () => {
+      const last = (await fakeServerLog()).filter(e => e.model === 'agent-edit').pop();
+      sent = JSON.stringify(last?.body?.messages ?? []);
+      return /Not run: the person rejected it/.test(sent);
+    }, 15_000, () => `the model was not told that the edit was rejected; last request: ${sent.slice(-300)}`);
+    await idle();
   });
 
   // Figures, reported (not asserted): long tasks while a ~10k-token answer streams, and activation time.
   const perf = {};
   await step('s. panel under load: a ~10k-token markdown answer streamed at >2,000 tokens/s (long tasks reported)', async () => {
+    await idle();
     await switchModel(page, status, 'long');
     const frame = page.frames().find(f => f.url().includes('fake.html') && f.url().includes('tack'))
       ?? page.frames().find(f => f.url().includes('fake.html'));
