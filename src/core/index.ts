@@ -30,8 +30,17 @@ export * from './models/probes';
 export * from './ledger/cost';
 export * from './ledger/session';
 export * from './ledger/usage-log';
+export { nodeFileLogPort } from './ledger/usage-file';
 export * from './ledger/aggregate';
 export { completeFromCatalog } from './models/catalog';
 export { fetchLiveModels, type LiveList } from './models/live-lists';
 export * from './files/workspace-reader';
 export * from './profiles/turn-setup';
+// Provider verification and the request inspector.
+export { loadSuite, parseSuite, type Probe, type ProbeSuite, type ToolProbe, type AnswerProbe } from './verify/suite';
+export * from './verify/score';
+export * from './verify/run';
+export * from './verify/report';
+export * from './verify/history';
+export { probeTargetFacts } from './verify/facts';
+export { estimateTokens } from './inspect/tokens';
