@@ -44,3 +44,5 @@ export * from './verify/report';
 export * from './verify/history';
 export { probeTargetFacts } from './verify/facts';
 export { estimateTokens } from './inspect/tokens';
+export { RequestRecorder, captureRequest, isSecretName, REDACTED, type CapturedRequest } from './inspect/recorder';
+export { breakdown, splitSystemPrompt, type TokenBreakdown, type BreakdownInput } from './inspect/breakdown';
