@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { nodeFileLogPort, usageRecord, UsageLog, type StreamEvent } from '../core/index';
 
 const EDITORS = ['Code', 'Code - Insiders', 'VSCodium'];
 const STORAGE = ['User', 'globalStorage', 'tack.tack'];
@@ -34,3 +35,15 @@ export function tackDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = 
 
 export const usageLogFile = (env: NodeJS.ProcessEnv) => path.join(tackDataDir(env), 'usage.jsonl');
 export const verifyHistoryFile = (env: NodeJS.ProcessEnv) => path.join(tackDataDir(env), 'verify.jsonl');
+
+/**
+ * Books CLI usage in the shared usage log, marked `host: "cli"`. One per command run; appends are serialised.
+ * Rejects only when the file cannot be written (the caller says so on stderr and goes on).
+ */
+export function cliUsageBooker(env: NodeJS.ProcessEnv, workspace = path.basename(process.cwd()) || process.cwd()) {
+  const log = new UsageLog(nodeFileLogPort(usageLogFile(env)));
+  return (providerId: string, modelId: string, ev: Extract<StreamEvent, { type: 'usage' }>, profile?: string): Promise<void> => log.append(usageRecord({
+    now: new Date(), workspace, provider: providerId, model: modelId, usage: ev.usage, host: 'cli', ...(profile ? { profile } : {}),
+    costSource: ev.costSource ?? (ev.usage.costUsd === null ? 'unknown' : 'provider'),
+  }));
+}

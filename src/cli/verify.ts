@@ -6,14 +6,13 @@
  * usage of every request is appended to the usage log the editor charts, marked as CLI. Ctrl-C stops; what was
  * measured is still reported.
  */
-import * as path from 'node:path';
 import {
   catalogPrice, describePlan, driftNotes, highlights, loadSuite, nodeFileLogPort, planVerify, probeTargetFacts, runVerify,
-  usageRecord, UsageLog, verifyJson, verifyRecords, verifyTable, VerifyHistory, type Logger, type TackSettings,
+  verifyJson, verifyRecords, verifyTable, VerifyHistory, type Logger, type TackSettings,
 } from '../core/index';
 import { envKeys } from './config';
 import type { Writer } from './output';
-import { usageLogFile, verifyHistoryFile } from './usage-store';
+import { cliUsageBooker, verifyHistoryFile } from './usage-store';
 
 export interface VerifyArgs { targets: string[]; reference?: string; runs: number; json: boolean }
 
@@ -32,9 +31,8 @@ export async function verifyCommand(args: VerifyArgs, settings: TackSettings, en
   });
   writer.err(`tack: verify (suite ${suite.version}, ${args.runs} run${args.runs === 1 ? '' : 's'}): ${describePlan(plan)} Ctrl-C stops.\n`);
 
-  const usage = new UsageLog(nodeFileLogPort(usageLogFile(env)));
+  const book = cliUsageBooker(env);
   const history = new VerifyHistory(nodeFileLogPort(verifyHistoryFile(env)));
-  const workspace = path.basename(process.cwd()) || process.cwd();
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -42,10 +40,7 @@ export async function verifyCommand(args: VerifyArgs, settings: TackSettings, en
     targets: args.targets, ...(args.reference ? { reference: args.reference } : {}), runs: args.runs, suite, signal: controller.signal,
     onProgress: p => { if (!args.json && p.done % 5 === 0) writer.err(`tack: ${p.target}: ${p.done}/${p.total}\n`); },
     onUsage: (t, ev) => {
-      void usage.append(usageRecord({
-        now: new Date(), workspace, provider: t.endpoint.id, model: t.modelId, usage: ev.usage, host: 'cli',
-        costSource: ev.costSource ?? (ev.usage.costUsd === null ? 'unknown' : 'provider'),
-      })).catch(err => writer.err(`tack: could not write the usage log: ${(err as Error).message}\n`));
+      book(t.endpoint.id, t.modelId, ev).catch(err => writer.err(`tack: could not write the usage log: ${(err as Error).message}\n`));
     },
   }, {
     settings, keys: envKeys(env), log,

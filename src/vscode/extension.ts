@@ -1,7 +1,7 @@
 /** Composition root: wires the adapters to core and registers disposables. Nothing else lives here. */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { ChatSession, refreshModels, UsageLog, usageRecordsCsv } from '../core/index';
+import { ChatSession, nodeFileLogPort, refreshModels, usageRecord, UsageLog, usageRecordsCsv, type CostSource, type Usage } from '../core/index';
 import type { TackApi } from './api';
 import { ChatController } from './chat-controller';
 import { ChatViewProvider } from './chat-view';
@@ -18,6 +18,10 @@ import { StatusBar } from './status-bar';
 import { TackHost } from './tack-host';
 import { fileUsageLog } from './usage-file';
 import { UsagePanel } from './usage-panel';
+import { registerInspectCommand } from './inspect-command';
+import { InspectState } from './inspect-state';
+import { registerLanguageModels } from './lm-provider';
+import { registerVerifyCommand } from './verify-command';
 
 export function activate(context: vscode.ExtensionContext): TackApi {
   const { logger, channel } = createLogger();
@@ -28,7 +32,9 @@ export function activate(context: vscode.ExtensionContext): TackApi {
   const status = new StatusBar();
   const profiles = new ProfilesHost(context.workspaceState, builtinPrompts);
   const facts = new ModelFacts(() => Math.min(readSettings().network.connectTimeoutMs, 5000));
-  const usageLog = new UsageLog(fileUsageLog(vscode.Uri.joinPath(context.globalStorageUri, 'usage.jsonl')));
+  // On disk the log is appended (O_APPEND), so the CLI can add its own records to the same file; elsewhere through workspace.fs.
+  const usageFile = vscode.Uri.joinPath(context.globalStorageUri, 'usage.jsonl');
+  const usageLog = new UsageLog(usageFile.scheme === 'file' ? nodeFileLogPort(usageFile.fsPath) : fileUsageLog(usageFile));
   const view = new ChatViewProvider(context.extensionUri, () => controller, logger, () => host.refresh());
   const host = new TackHost({ profiles, choice, facts, status, keys, log: logger, usageLog, promptsDir, post: m => view.post(m) });
   const session = new ChatSession({ keys: { getKey: id => host.setup().keys.getKey(id), confirmOrigin: (id, o, p) => keys.confirmOrigin!(id, o, p) }, log: logger, systemPrompt: () => host.systemPrompt() });
@@ -50,6 +56,25 @@ export function activate(context: vscode.ExtensionContext): TackApi {
     if (ref) { await choice.choose(ref); host.refresh(); }
     return ref;
   };
+
+  // Truth in serving: the request inspector, VS Code's own chat, the provider verifier. `bookUsage` is the one place
+  // their usage reaches the ledger's log.
+  const inspect = new InspectState(logger);
+  const bookUsage = (modelRef: string, ev: { usage: Usage; costSource?: CostSource }) => {
+    const slash = modelRef.indexOf('/');
+    void usageLog.append(usageRecord({ now: new Date(), workspace: host.workspaceLabel(), provider: modelRef.slice(0, slash), model: modelRef.slice(slash + 1), usage: ev.usage, costSource: ev.costSource ?? 'unknown' }))
+      .catch(err => logger.error(`Could not write the usage log: ${(err as Error).message}`));
+  };
+  const lm = registerLanguageModels({ settings: readSettings, keys, log: logger, profile: () => profiles.active(), onUsage: (ref, ev) => { bookUsage(ref, ev); inspect.noteUsage(ev.usage); }, fetch: inspect.fetch, onRequest: r => inspect.noteRequest(r) });
+  context.subscriptions.push(
+    ...lm.disposables,
+    ...registerInspectCommand(() => inspect.last()),
+    ...registerVerifyCommand({
+      extensionUri: context.extensionUri, promptsDir, historyFile: vscode.Uri.joinPath(context.globalStorageUri, 'verify.jsonl').fsPath,
+      version: String(context.extension.packageJSON.version), settings: readSettings, keys, log: logger, profile: () => profiles.active(), onUsage: bookUsage, inspect,
+    }),
+    profiles.onDidChange(() => lm.refresh()),
+  );
 
   context.subscriptions.push(
     channel, status, view, profiles,
