@@ -65,13 +65,13 @@ export function activate(context: vscode.ExtensionContext): TackApi {
     void usageLog.append(usageRecord({ now: new Date(), workspace: host.workspaceLabel(), provider: modelRef.slice(0, slash), model: modelRef.slice(slash + 1), usage: ev.usage, costSource: ev.costSource ?? 'unknown' }))
       .catch(err => logger.error(`Could not write the usage log: ${(err as Error).message}`));
   };
-  const lm = registerLanguageModels({ settings: readSettings, keys, log: logger, profile: () => profiles.active(), onUsage: (ref, ev) => { bookUsage(ref, ev); inspect.noteUsage(ev.usage); }, fetch: inspect.fetch, onRequest: r => inspect.noteRequest(r) });
+  const lm = registerLanguageModels({ settings: readSettings, keys, log: logger, profile: () => profiles.active(), onUsage: bookUsage, track: i => inspect.track(i) });
   context.subscriptions.push(
     ...lm.disposables,
     ...registerInspectCommand(() => inspect.last()),
     ...registerVerifyCommand({
       extensionUri: context.extensionUri, promptsDir, historyFile: vscode.Uri.joinPath(context.globalStorageUri, 'verify.jsonl').fsPath,
-      version: String(context.extension.packageJSON.version), settings: readSettings, keys, log: logger, profile: () => profiles.active(), onUsage: bookUsage, inspect,
+      version: String(context.extension.packageJSON.version), settings: readSettings, keys, log: logger, profile: () => profiles.active(), onUsage: bookUsage, track: i => inspect.track(i),
     }),
     profiles.onDidChange(() => lm.refresh()),
   );

@@ -1,9 +1,10 @@
 /**
- * What Tack: Inspect Last Request shows: the last HTTP request Tack's provider layer sent in this window (captured by
- * the RequestRecorder, keys redacted) and, when the sender told us what it asked for, the token breakdown of that
- * request beside the input tokens the provider reported. Contract for senders: pass `fetch` as the request's fetch,
- * call `noteRequest` with what goes into the request before sending it, and `noteUsage` with the usage it reported.
- * A capture carries the request noted last before it was made.
+ * What Tack: Inspect Last Request shows: the last model request Tack sent in this window (captured by a
+ * RequestRecorder, keys redacted) and, when the sender said what it asked for, the token breakdown of that request
+ * beside the input tokens the provider reported for it.
+ * Contract for senders: per request, `const t = inspect.track({ system, messages, tools })`, send with `t.fetch`, and
+ * call `t.usage(usage)` when the provider reports usage. `fetch` records without a breakdown. Model lists and probes
+ * (GET) are not recorded: they would replace the request worth inspecting.
  */
 import { breakdown, RequestRecorder, type BreakdownInput, type CapturedRequest, type FetchFn, type Logger, type TokenBreakdown, type Usage } from '../core/index';
 
@@ -12,33 +13,33 @@ export interface InspectCapture {
   breakdown?: TokenBreakdown;
 }
 
+export interface TrackedRequest {
+  fetch: FetchFn;
+  usage(u: Usage): void;
+}
+
 export class InspectState {
-  readonly recorder: RequestRecorder;
-  /** The fetch to give providers: records each request, then sends it unchanged. */
+  private latest?: { request: CapturedRequest; input?: BreakdownInput; reported: number | null };
+  /** Records without a breakdown. */
   readonly fetch: FetchFn;
-  private input?: BreakdownInput;
-  private reported: number | null = null;
-  /** The noted request that was current when the last capture was made (retries of it share it). */
-  private capturedInput?: BreakdownInput;
 
-  constructor(log: Logger) {
-    this.recorder = new RequestRecorder({ warn: m => log.warn(m) });
-    this.fetch = this.recorder.wrap();
-    this.recorder.onCapture(() => { this.capturedInput = this.input; });
+  constructor(private readonly log: Logger) {
+    this.fetch = this.track().fetch;
   }
 
-  noteRequest(input: BreakdownInput): void {
-    this.input = input;
-    this.reported = null;
-  }
-
-  noteUsage(u: Usage): void {
-    this.reported = u.input + u.cacheRead + u.cacheWrite;
+  track(input?: BreakdownInput): TrackedRequest {
+    const recorder = new RequestRecorder({ keep: (_url, method) => method !== 'GET', warn: m => this.log.warn(m) });
+    let mine: InspectState['latest'];
+    recorder.onCapture(request => { mine = { request, input, reported: null }; this.latest = mine; });
+    return {
+      fetch: recorder.wrap(),
+      usage: u => { if (mine) mine.reported = u.input + u.cacheRead + u.cacheWrite; },
+    };
   }
 
   last(): InspectCapture | undefined {
-    const request = this.recorder.last();
-    if (!request) return undefined;
-    return { request, ...(this.capturedInput ? { breakdown: breakdown(this.capturedInput, this.reported) } : {}) };
+    const l = this.latest;
+    if (!l) return undefined;
+    return { request: l.request, ...(l.input ? { breakdown: breakdown(l.input, l.reported) } : {}) };
   }
 }

@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import {
   catalogPrice, checkAllowedProvider, estimateTokens, listEndpoints, listModels, priceUsage, resolveKey, resolveTarget, streamResponse,
-  type BreakdownInput, type FetchFn, type KeySource, type Logger, type ModelInfo, type ResolvedProfile, type StreamEvent, type TackSettings,
+  type BreakdownInput, type FetchFn, type KeySource, type Logger, type ModelInfo, type ResolvedProfile, type StreamEvent, type TackSettings, type Usage,
 } from '../core/index';
 import { toToolDefinitions, toTranscript } from './lm-messages';
 import { detectLmApi, type LmApi, type LmChatInformation, type LmChatProvider, type LmRequestMessage, type LmResponseOptions } from './lm-types';
@@ -27,10 +27,8 @@ export interface LmProviderDeps {
   profile(): ResolvedProfile | undefined;
   /** Books one response's usage (priced from the catalog when the provider reported no cost). Must not throw. */
   onUsage(modelRef: string, ev: UsageEvent): void;
-  /** Replaces fetch (the request recorder's wrapped fetch). */
-  fetch?: FetchFn;
-  /** Told what goes into each request before it is sent (the request inspector's token breakdown). */
-  onRequest?(input: BreakdownInput): void;
+  /** The request inspector: each request is sent through the fetch it returns, its usage reported back. */
+  track?(input: BreakdownInput): { fetch: FetchFn; usage(u: Usage): void };
 }
 
 const DEFAULT_INPUT = 32_768;
@@ -64,7 +62,7 @@ export class TackLanguageModels implements LmChatProvider {
     const lists = await Promise.all(endpoints.map(async e => {
       // Listing never asks: a key goes only where keys.ts already allows it; endpoints that need one and lack it are left out.
       const stored = await this.d.keys.getKey(e.id).catch(() => undefined);
-      const l = await listModels(e, stored, { ...settings.network, connectTimeoutMs: Math.min(settings.network.connectTimeoutMs, 3000) }, { log: this.d.log, fetch: this.d.fetch });
+      const l = await listModels(e, stored, { ...settings.network, connectTimeoutMs: Math.min(settings.network.connectTimeoutMs, 3000) }, { log: this.d.log });
       return l.needsKey || l.error ? [] : l.infos.map(m => info(m, e.label));
     }));
     return lists.flat();
@@ -84,12 +82,12 @@ export class TackLanguageModels implements LmChatProvider {
     const tools = toToolDefinitions(options.tools);
     const temperature = options.modelOptions?.temperature;
     const price = catalogPrice(target.endpoint.id, target.modelId);
-    this.d.onRequest?.({ ...(system ? { system } : {}), messages: transcript, tools });
+    const tracked = this.d.track?.({ ...(system ? { system } : {}), messages: transcript, tools });
     try {
       for await (const ev of streamResponse({
         endpoint: target.endpoint, modelId: target.modelId, ...(apiKey ? { apiKey } : {}), ...(keyWithheld ? { keyWithheld } : {}),
         ...(system ? { system } : {}), messages: transcript, ...(tools.length ? { tools } : {}),
-        signal: controller.signal, network: settings.network, log: this.d.log, ...(this.d.fetch ? { fetch: this.d.fetch } : {}),
+        signal: controller.signal, network: settings.network, log: this.d.log, ...(tracked ? { fetch: tracked.fetch } : {}),
         ...(typeof temperature === 'number' ? { options: { temperature } } : {}),
       })) {
         switch (ev.type) {
@@ -103,6 +101,7 @@ export class TackLanguageModels implements LmChatProvider {
           case 'usage': {
             const priced: UsageEvent = ev.usage.costUsd === null && price ? { ...ev, ...priceUsage(ev.usage, price) } : { ...ev, costSource: ev.usage.costUsd === null ? 'unknown' : 'provider' };
             this.d.onUsage(target.modelRef, priced);
+            tracked?.usage(ev.usage);
             break;
           }
           case 'error':

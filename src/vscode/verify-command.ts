@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import {
   catalogPrice, checkAllowedProvider, describePlan, driftNotes, highlights, listEndpoints, listModels, loadSuite, nodeFileLogPort, planVerify,
   probeTargetFacts, runVerify, streamResponse, VerifyHistory, verifyRecords, type BreakdownInput, type FetchFn, type KeySource, type Logger,
-  type ResolvedProfile, type StreamEvent, type TackSettings, type Usage,
+  type ProviderRequest, type ResolvedProfile, type StreamEvent, type TackSettings, type Usage,
 } from '../core/index';
 import { VerifyPanel } from './verify-panel';
 
@@ -25,8 +25,16 @@ export interface VerifyCommandDeps {
   profile(): ResolvedProfile | undefined;
   /** Books one response's usage. Must not throw. */
   onUsage(modelRef: string, ev: Extract<StreamEvent, { type: 'usage' }>): void;
-  /** The request inspector: requests go through its fetch and are noted for the token breakdown. */
-  inspect?: { fetch: FetchFn; noteRequest(input: BreakdownInput): void; noteUsage(u: Usage): void };
+  /** The request inspector: each request is sent through the fetch it returns, its usage reported back. */
+  track?(input: BreakdownInput): { fetch: FetchFn; usage(u: Usage): void };
+}
+
+/** One request through the inspector's fetch, its reported usage passed back to it. */
+async function* tracked(req: ProviderRequest, t: ReturnType<NonNullable<VerifyCommandDeps['track']>> | undefined): AsyncGenerator<StreamEvent> {
+  for await (const ev of streamResponse(t ? { ...req, fetch: t.fetch } : req)) {
+    if (ev.type === 'usage') t?.usage(ev.usage);
+    yield ev;
+  }
 }
 
 /** Arguments for running without the pickers (tests, keybindings): the hosts, the reference, runs per probe. */
@@ -92,13 +100,13 @@ export function registerVerifyCommand(d: VerifyCommandDeps): vscode.Disposable[]
         return runVerify({
           targets: args.targets, ...(args.reference ? { reference: args.reference } : {}), runs, suite, signal: controller.signal,
           onProgress: p => { panel.post({ type: 'progress', ...p }); progress.report({ message: `${p.target}: ${p.done}/${p.total}` }); },
-          onUsage: (t, ev) => { d.onUsage(t.modelRef, ev); d.inspect?.noteUsage(ev.usage); },
+          onUsage: (t, ev) => d.onUsage(t.modelRef, ev),
         }, {
-          settings, keys: d.keys, log: d.log, ...(d.inspect ? { fetch: d.inspect.fetch } : {}),
+          settings, keys: d.keys, log: d.log,
           price: t => catalogPrice(t.endpoint.id, t.modelId),
           check: t => checkAllowedProvider(d.profile(), t.endpoint.id),
           facts: (t, servedBy) => probeTargetFacts(settings, t, servedBy, { timeoutMs: Math.min(settings.network.connectTimeoutMs, 5000) }),
-          stream: req => { d.inspect?.noteRequest({ system: req.system, messages: req.messages, tools: req.tools }); return streamResponse(req); },
+          stream: req => tracked(req, d.track?.({ system: req.system, messages: req.messages, tools: req.tools })),
         });
       });
       const history = new VerifyHistory(nodeFileLogPort(d.historyFile));

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runServingSteps } from './serving-steps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tools = process.env.TOOLS || path.join(root, '.cache/tools');
@@ -450,6 +451,9 @@ try {
     log(`     files holding the key: ${JSON.stringify(hits)}`);
     check(hits.every(h => /secret|state\.vscdb/i.test(h)), `the key was written to ${JSON.stringify(hits)}`);
   });
+
+  // Truth in serving (test/e2e/serving-steps.mjs): Verify Providers and Inspect Last Request, in this window.
+  await runServingSteps({ page, step, check, until, log, opt, root, StepError });
 
   await step('p. Restricted Mode: a repository-named endpoint is never contacted and the panel says why', async () => {
     const ollamaBefore = (await fakeServerLog(opt.ollama)).length;

@@ -71,7 +71,7 @@ test('captures redact every secret-looking header and query parameter, and scrub
 });
 
 test('a request the recorder cannot read still goes out; the recorder keeps only what passes its filter', async () => {
-  const recorder = new RequestRecorder({ keep: url => url.includes('/chat/') });
+  const recorder = new RequestRecorder({ keep: (url, method) => url.includes('/chat/') && method === 'POST' });
   const calls: string[] = [];
   const base = (async (input: Parameters<typeof fetch>[0]) => { calls.push(String(input)); return new Response('{}'); }) as typeof fetch;
   const f = recorder.wrap(base);

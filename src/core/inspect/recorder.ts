@@ -98,15 +98,16 @@ export class RequestRecorder {
   private readonly listeners = new Set<(c: CapturedRequest) => void>();
 
   /**
-   * `keep`: only requests whose URL passes are recorded (default: all); `warn`: told when a request could not be
+   * `keep`: only requests whose URL and method pass are recorded (default: all); `warn`: told when a request could not be
    * captured (the request itself still goes out).
    */
-  constructor(private readonly opts: { keep?: (url: string) => boolean; warn?: (message: string) => void } = {}) {}
+  constructor(private readonly opts: { keep?: (url: string, method: string) => boolean; warn?: (message: string) => void } = {}) {}
 
   wrap(fetch: FetchFn = globalThis.fetch): FetchFn {
     return async (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
-      if (this.opts.keep?.(url) ?? true) {
+      const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+      if (this.opts.keep?.(url, method) ?? true) {
         try {
           this.record(await captureRequest(input, init));
         } catch (err) {
