@@ -69,6 +69,25 @@ suite('vscode.lm: Tack\'s models in VS Code\'s chat', () => {
     assert.strictEqual(sentTools[0].function.name, 'read_file');
   });
 
+  test('the active profile\'s allowedProviders apply: the provider\'s models are not offered and a request is refused', async () => {
+    const [model] = await select('lmbox/echo');
+    const before = server.requests.length;
+    await config().update('profiles', { default: 'strict', profiles: { strict: { extends: 'lean', allowedProviders: ['elsewhere'] } } }, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('lmbox models to disappear under the strict profile', async () => (await lm.selectChatModels({ vendor: 'tack', id: 'lmbox/echo' })).length === 0, 15_000);
+      await assert.rejects(
+        async () => { const res = await model.sendRequest([V.LanguageModelChatMessage.User('not allowed')], {}, new vscode.CancellationTokenSource().token); for await (const t of res.text) void t; },
+        // VS Code refuses a model that is no longer offered before it reaches Tack (LanguageModelError); Tack's own
+        // check per request refuses it with the policy message when it does reach it.
+        (err: Error) => /does not allow provider "lmbox"|lmbox\/echo/.test(`${err.name} ${err.message}`),
+      );
+      assert.strictEqual(server.requests.length, before, 'nothing was sent');
+    } finally {
+      await config().update('profiles', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await select('lmbox/echo');
+  });
+
   test('tack.languageModels.enabled = false takes the models away', async () => {
     await config().update('languageModels.enabled', false, vscode.ConfigurationTarget.Global);
     await waitFor('the Tack models to disappear', async () => (await lm.selectChatModels({ vendor: 'tack' })).length === 0, 15_000);
