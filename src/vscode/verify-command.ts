@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import {
-  catalogPrice, checkAllowedProvider, describePlan, driftNotes, highlights, listEndpoints, listModels, loadSuite, nodeFileLogPort, planVerify,
+  catalogPrice, checkAllowedProvider, modelKey, describePlan, driftNotes, highlights, listEndpoints, listModels, loadSuite, nodeFileLogPort, planVerify,
   probeTargetFacts, runVerify, streamResponse, VerifyHistory, verifyRecords, type BreakdownInput, type FetchFn, type KeySource, type Logger,
   type ProviderRequest, type ResolvedProfile, type StreamEvent, type TackSettings, type Usage,
 } from '../core/index';
@@ -39,11 +39,6 @@ async function* tracked(req: ProviderRequest, t: ReturnType<NonNullable<VerifyCo
 
 /** Arguments for running without the pickers (tests, keybindings): the hosts, the reference, runs per probe. */
 export interface VerifyArgs { targets: string[]; reference?: string; runs?: number }
-
-/** Hosts name one model differently (`kimi-k2`, `moonshotai/Kimi-K2-Instruct`, `…/kimi-k2:exacto`): one key for all. */
-export function modelKey(modelId: string): string {
-  return modelId.toLowerCase().split('/').pop()!.replace(/:(exacto|free|nitro|floor|online|beta)$/, '').replace(/-instruct(-\d+)?$/, '');
-}
 
 async function availableRefs(d: VerifyCommandDeps): Promise<string[]> {
   const settings = d.settings();

@@ -7,7 +7,7 @@ import {
   checkToolCall, exactMatch, median, normalizeAnswer, scoreTarget, textSimilarity, type Observation,
 } from '../../src/core/verify/score';
 import { loadSuite, parseSuite, type ProbeSuite } from '../../src/core/verify/suite';
-import { describePlan, highlights, planVerify, verifyJson } from '../../src/core/verify/report';
+import { describePlan, highlights, modelKey, planVerify, verifyJson } from '../../src/core/verify/report';
 import { driftNotes, parseVerifyHistory, verifyRecords } from '../../src/core/verify/history';
 import type { VerifyRow } from '../../src/core/verify/run';
 
@@ -165,4 +165,10 @@ test('kept results: records without error texts; drift against the last run of t
   assert.equal(drift['new/k2'], undefined, 'a target seen for the first time has no drift');
   const kept = verifyRecords(now, { now: new Date(), suiteVersion: 't1', versions: {}, runs: 1, reference: 'vendor/k2' });
   assert.ok(!JSON.stringify(kept).includes('secret-ish'), 'error messages are not kept');
+});
+
+test('one model under the names different hosts give it', () => {
+  const names = ['kimi-k2', 'moonshotai/Kimi-K2-Instruct', 'moonshotai/kimi-k2:exacto', 'moonshotai/Kimi-K2-Instruct-0905'];
+  assert.deepEqual([...new Set(names.map(modelKey))], ['kimi-k2']);
+  assert.notEqual(modelKey('qwen3:8b'), modelKey('qwen3:32b'), 'sizes are different models');
 });

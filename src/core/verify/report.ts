@@ -7,6 +7,15 @@ import { estimateTokens } from '../inspect/tokens';
 import type { VerifyRow } from './run';
 import type { ProbeSuite } from './suite';
 
+/**
+ * Hosts name one model differently (`kimi-k2`, `moonshotai/Kimi-K2-Instruct`, `moonshotai/kimi-k2:exacto`): one key for
+ * all, to offer the hosts of a model together. Router variants and an `-instruct` suffix are dropped; sizes and
+ * quantization tags (`qwen3:8b`) are kept, they are different models.
+ */
+export function modelKey(modelId: string): string {
+  return modelId.toLowerCase().split('/').pop()!.replace(/:(exacto|free|nitro|floor|online|beta)$/, '').replace(/-instruct(-\d+)?$/, '');
+}
+
 export interface VerifyPlan {
   requests: number;
   perTarget: number;
