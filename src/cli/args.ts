@@ -5,6 +5,7 @@ export type Command =
   | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean; approve?: 'ask' | 'auto' | 'deny'; showRequests: boolean }
   | { name: 'models'; json: boolean; provider?: string }
   | { name: 'profiles'; json: boolean; cwd?: string; trust: boolean }
+  | { name: 'verify'; targets: string[]; reference?: string; runs: number; json: boolean }
   | { name: 'help' }
   | { name: 'version' };
 
@@ -13,6 +14,7 @@ export const USAGE = `Usage:
            [--approve ask|auto|deny] [--show-requests] "<prompt>"
   tack models [--provider ID] [--json]
   tack profiles [--cwd DIR] [--json] [--trust]
+  tack verify --target <provider>/<model> [--target …] [--reference <provider>/<model>] [--runs N] [--json]
   tack --help | --version
 
 Configuration: $TACK_CONFIG or ~/.config/tack/settings.json with "tack.providers", "tack.model" and "tack.profiles".
@@ -38,6 +40,9 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Comma
         approve: { type: 'string' },
         'show-requests': { type: 'boolean', default: false },
         provider: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        reference: { type: 'string' },
+        runs: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -66,5 +71,16 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Comma
     if (rest.length) return { error: `tack profiles takes no arguments (got "${rest.join(' ')}").` };
     return { name: 'profiles', json: !!values.json, cwd: values.cwd, trust };
   }
+  if (cmd === 'verify') return parseVerify(values, rest);
   return { error: `Unknown command "${cmd}".` };
+}
+
+/** `tack verify`: at least one target (two to compare hosts), runs 1–20 (default 3). */
+function parseVerify(values: { target?: string[]; reference?: string; runs?: string; json?: boolean }, rest: string[]): Command | { error: string } {
+  if (rest.length) return { error: `tack verify takes its targets as --target (got "${rest.join(' ')}").` };
+  const targets = (values.target ?? []).map(t => t.trim()).filter(Boolean);
+  if (!targets.length) return { error: 'tack verify needs at least one --target <provider>/<model>, e.g. --target moonshot/kimi-k2 --target together/moonshotai/Kimi-K2-Instruct' };
+  const runs = values.runs === undefined ? 3 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 20) return { error: `--runs must be a whole number from 1 to 20 (got "${values.runs}").` };
+  return { name: 'verify', targets, ...(values.reference?.trim() ? { reference: values.reference.trim() } : {}), runs, json: !!values.json };
 }

@@ -9,6 +9,7 @@ import { safeWriter, type Writer } from './output';
 import { profilesCommand } from './profiles';
 import { runCommand } from './run';
 import { terminalYesNo } from './tty';
+import { verifyCommand } from './verify';
 
 const VERSION = '0.1.0';
 /** `dist/cli.js` → `<package root>/prompts`. */
@@ -41,6 +42,11 @@ async function main(argv: string[]): Promise<number> {
       if ('error' in loaded) { writer.err(`tack: ${loaded.error}\n`); return 2; }
       if (cmd.cwd && (!fs.existsSync(cmd.cwd) || !fs.statSync(cmd.cwd).isDirectory())) { writer.err(`tack: --cwd ${cmd.cwd} is not a directory.\n`); return 2; }
       return profilesCommand(cmd, writer, process.env, loaded.settings, PROMPTS_DIR);
+    }
+    case 'verify': {
+      const loaded = await loadSettings(process.env);
+      if ('error' in loaded) { writer.err(`tack: ${loaded.error}\n`); return 2; }
+      return verifyCommand(cmd, loaded.settings, process.env, PROMPTS_DIR, VERSION, writer, stderrLog);
     }
   }
 }

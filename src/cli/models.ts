@@ -1,11 +1,14 @@
 /**
  * `tack models [--provider ID] [--json]`: what each configured endpoint serves, with context window, price and
  * capabilities where known. `--json` prints one object per model (a stable interface):
- *   {provider, model, ref, contextWindow, maxOutput, price, capabilities, source, catalogAsOf?}
+ *   {provider, model, ref, contextWindow, maxOutput, price, capabilities, quantization, source, catalogAsOf?}
+ * `quantization` is `{value, source}` as the status bar shows it (server, declared, vendor or inferred from the name);
+ * for Ollama the context window and quantization come from `/api/show` of each model.
  * and per provider that could not list `{provider, error, needsKey?}`. Unknown values are null, never guessed.
  */
 import {
-  listEndpoints, listModels, originOf, resolveKey, type KeySource, type Logger, type ModelInfo, type TackSettings,
+  declaredQuantization, inferQuantizationFromName, listEndpoints, listModels, originOf, probeOllama, providerDeclaredQuantization,
+  resolveKey, vendorOf, vendorQuantization, type Endpoint, type KeySource, type Logger, type ModelInfo, type TackSettings,
 } from '../core/index';
 import type { Writer } from './output';
 
@@ -37,8 +40,28 @@ function jsonModel(m: ModelInfo): Record<string, unknown> {
   return {
     provider: m.providerId, model: m.id, ref: `${m.providerId}/${m.id}`,
     contextWindow: m.contextWindow ?? null, maxOutput: m.maxOutput ?? null, price: m.price ?? null,
-    capabilities: m.capabilities ?? {}, source: m.source, ...(m.catalogAsOf ? { catalogAsOf: m.catalogAsOf } : {}),
+    capabilities: m.capabilities ?? {},
+    quantization: m.quantization ? { value: m.quantization.value, source: m.quantization.source } : null, source: m.source, ...(m.catalogAsOf ? { catalogAsOf: m.catalogAsOf } : {}),
   };
+}
+
+/**
+ * What the server says about each listed model, as the status bar would: Ollama's `/api/show` (context window and
+ * quantization), else the quantization the list carried, the provider entry declares, a vendor's own API has, or the
+ * served name shows (labelled inferred).
+ */
+async function withServerFacts(endpoint: Endpoint, infos: ModelInfo[], settings: TackSettings): Promise<ModelInfo[]> {
+  const declared = providerDeclaredQuantization(settings, endpoint.id);
+  const vendor = vendorOf(endpoint.id, endpoint.baseUrl);
+  const fallback = (m: ModelInfo) => m.quantization ?? declaredQuantization(declared, endpoint.id) ?? (vendor ? vendorQuantization(vendor) : inferQuantizationFromName(m.id));
+  if (endpoint.type !== 'ollama') return infos.map(m => ({ ...m, ...(fallback(m) ? { quantization: fallback(m) } : {}) }));
+  const timeoutMs = Math.min(settings.network.connectTimeoutMs, 5000);
+  return Promise.all(infos.map(async m => {
+    const show = await probeOllama({ providerId: endpoint.id, baseUrl: endpoint.baseUrl, modelId: m.id, type: endpoint.type, ...(declared ? { declared } : {}) }, { timeoutMs });
+    const quantization = show.quantization ?? fallback(m);
+    const contextWindow = show.contextWindow ?? m.contextWindow;
+    return { ...m, ...(quantization ? { quantization } : {}), ...(contextWindow ? { contextWindow } : {}) };
+  }));
 }
 
 export async function modelsCommand(json: boolean, provider: string | undefined, settings: TackSettings, keys: KeySource, log: Logger, writer: Writer): Promise<number> {
@@ -52,6 +75,7 @@ export async function modelsCommand(json: boolean, provider: string | undefined,
   }));
   for (const l of listings) {
     const id = l.endpoint.id;
+    if (!l.needsKey) l.infos = await withServerFacts(l.endpoint, l.infos, settings);
     if (json) {
       for (const m of l.needsKey ? [] : l.infos) writer.out(JSON.stringify(jsonModel(m)) + '\n');
       if (l.error) writer.out(JSON.stringify({ provider: id, error: l.error, ...(l.needsKey ? { needsKey: true } : {}) }) + '\n');

@@ -20,6 +20,7 @@ export const UsageRecordSchema = z.object({
   reasoning: z.number().min(0),
   costUsd: z.number().nullable(),
   costSource: z.enum(['provider', 'price-table', 'unknown']),
+  host: z.literal('cli').optional(),
 });
 
 export const UsageHostMessageSchema = z.discriminatedUnion('type', [

@@ -5,7 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { AgentSession, refreshModels, UsageLog, usageRecordsCsv } from '../core/index';
+import { AgentSession, nodeFileLogPort, refreshModels, usageRecord, UsageLog, usageRecordsCsv, type CostSource, type Usage } from '../core/index';
+import { registerInspectCommand } from './inspect-command';
+import { InspectState } from './inspect-state';
+import { registerLanguageModels } from './lm-provider';
+import { registerVerifyCommand } from './verify-command';
 import { EditorApprovals } from './approvals';
 import { editorRgPath } from './ripgrep-path';
 import { editorFileOps } from './workspace-files';
@@ -41,8 +45,11 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
   const status = new StatusBar();
   const profiles = new ProfilesHost(context.workspaceState, builtinPrompts, logger);
   const facts = new ModelFacts(() => Math.min(readSettings().network.connectTimeoutMs, 5000));
-  const usageLog = new UsageLog(fileUsageLog(vscode.Uri.joinPath(context.globalStorageUri, 'usage.jsonl')));
+  // On disk the log is appended (O_APPEND), so the CLI can add its own records to the same file; elsewhere through workspace.fs.
+  const usageFile = vscode.Uri.joinPath(context.globalStorageUri, 'usage.jsonl');
+  const usageLog = new UsageLog(usageFile.scheme === 'file' ? nodeFileLogPort(usageFile.fsPath) : fileUsageLog(usageFile));
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => controller, () => approvals, logger, () => host.refresh());
+  const inspect = new InspectState(logger);
   const host = new TackHost({
     profiles, choice, facts, status, keys, log: logger, usageLog, promptsDir, storageDir: context.globalStorageUri.fsPath,
     rgPath: editorRgPath(), files: root => editorFileOps(root), post: m => view.post(m),
@@ -95,6 +102,25 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
     'tack.showUsage': () => { usagePanel.show(); },
     ...keyCommands(context.secrets),
   };
+
+  // Truth in serving: the request inspector, VS Code's own chat, the provider verifier. `bookUsage` is where their
+  // usage reaches the usage log (the agent's runs book theirs through TackHost.observe).
+  const bookUsage = (modelRef: string, ev: { usage: Usage; costSource?: CostSource }) => {
+    const slash = modelRef.indexOf('/');
+    void usageLog.append(usageRecord({ now: new Date(), workspace: host.workspaceLabel(), provider: modelRef.slice(0, slash), model: modelRef.slice(slash + 1), usage: ev.usage, costSource: ev.costSource ?? 'unknown' }))
+      .catch(err => logger.error(`Could not write the usage log: ${(err as Error).message}`));
+  };
+  const register = (id: string, handler: (...args: any[]) => unknown): vscode.Disposable => { commands[id] = handler; return { dispose() {} }; };
+  const lm = registerLanguageModels({ settings: readSettings, keys, log: logger, profile: () => profiles.active(), onUsage: bookUsage, track: i => inspect.track(i) });
+  context.subscriptions.push(
+    ...lm.disposables,
+    ...registerInspectCommand(() => inspect.last(), register),
+    ...registerVerifyCommand({
+      extensionUri: context.extensionUri, promptsDir, historyFile: vscode.Uri.joinPath(context.globalStorageUri, 'verify.jsonl').fsPath,
+      version: String(context.extension.packageJSON.version), settings: readSettings, keys, log: logger, profile: () => profiles.active(), onUsage: bookUsage, track: i => inspect.track(i),
+    }, register),
+    profiles.onDidChange(() => lm.refresh()),
+  );
 
   context.subscriptions.push(
     channel, status, view, profiles, approvals,

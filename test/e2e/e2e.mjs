@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runServingSteps } from './serving-steps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tools = process.env.TOOLS || path.join(root, '.cache/tools');
@@ -551,6 +552,9 @@ try {
     await page.screenshot({ path: path.join(opt.out, 'e2e-activation.png') }).catch(() => {});
     fs.writeFileSync(path.join(opt.out, 'perf.json'), JSON.stringify(perf, null, 2));
   });
+
+  // Truth in serving (test/e2e/serving-steps.mjs): Verify Providers and Inspect Last Request, in this window.
+  await runServingSteps({ page, step, check, until, log, opt, root, StepError });
 
   await step('p. Restricted Mode: a repository-named endpoint is never contacted and the panel says why', async () => {
     const ollamaBefore = (await fakeServerLog(opt.ollama)).length;

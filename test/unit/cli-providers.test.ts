@@ -59,7 +59,7 @@ test('--json prints a retry line before the wait, then the answer', async () => 
 test('models --json: context window, price and capabilities where known (null otherwise); needsKey for keyless cloud', async () => {
   const local = lines((await cli(['models', '--provider', 'claude', '--json'])).stdout);
   const echo = local.find(e => e.model === 'echo');
-  assert.deepEqual({ ...echo }, { provider: 'claude', model: 'echo', ref: 'claude/echo', contextWindow: null, maxOutput: null, price: null, capabilities: {}, source: 'unknown' });
+  assert.deepEqual({ ...echo }, { provider: 'claude', model: 'echo', ref: 'claude/echo', contextWindow: null, maxOutput: null, price: null, capabilities: {}, quantization: null, source: 'unknown' });
   const groq = lines((await cli(['models', '--provider', 'groq', '--json'])).stdout);
   assert.deepEqual(groq, [{ provider: 'groq', error: groq[0].error, needsKey: true }]);
   assert.match(groq[0].error, /GROQ_API_KEY/);
@@ -67,5 +67,5 @@ test('models --json: context window, price and capabilities where known (null ot
   assert.equal(text.code, 0);
   assert.match(text.stdout, /needs key: ANTHROPIC_API_KEY; known models: .*claude-sonnet-4-5/);
   const withKey = await cli(['models', '--provider', 'ollama']);
-  assert.match(withKey.stdout, /ollama\/echo {2}ctx \? · price unknown · Q4_K_M/);
+  assert.match(withKey.stdout, /ollama\/echo {2}ctx 41k · price unknown · Q4_K_M/, 'the context window from /api/show');
 });

@@ -18,6 +18,8 @@ export interface ProviderSetting {
   routing?: Record<string, unknown>;
   /** OpenRouter: fallback models, passed through as `models`. */
   fallbackModels?: string[];
+  /** Anthropic-dialect endpoints: how the key is sent (`bearer`, the default: `Authorization: Bearer`; or `x-api-key`). */
+  auth?: string;
 }
 
 export interface NetworkSettings {

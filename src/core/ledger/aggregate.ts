@@ -16,7 +16,8 @@ export interface UsageAggregate extends TokenCounts {
 }
 
 export function groupKey(r: UsageRecord, by: UsageGrouping): string {
-  return by === 'workspace' ? r.workspace : by === 'day' ? r.day : `${r.provider}/${r.model}`;
+  // Terminal and CI runs are marked, so they never pass for the editor's.
+  return by === 'workspace' ? (r.host === 'cli' ? `${r.workspace} (CLI)` : r.workspace) : by === 'day' ? r.day : `${r.provider}/${r.model}`;
 }
 
 /** Totals per group, sorted by key (days ascending, names alphabetically). */

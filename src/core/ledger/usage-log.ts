@@ -27,6 +27,8 @@ export interface UsageRecord extends TokenCounts {
   profile?: string;
   costUsd: number | null;
   costSource: CostSource;
+  /** Set by the CLI (terminal and CI runs); absent for the editor's records. */
+  host?: 'cli';
 }
 
 /** The local calendar day of a moment (the person's day, not UTC's). */
@@ -43,6 +45,7 @@ export interface RecordInput {
   profile?: string;
   usage: Usage;
   costSource: CostSource;
+  host?: 'cli';
 }
 
 export function usageRecord(i: RecordInput): UsageRecord {
@@ -51,7 +54,7 @@ export function usageRecord(i: RecordInput): UsageRecord {
     v: 1, ts: i.now.toISOString(), day: localDay(i.now), workspace: i.workspace, provider: i.provider, model: i.model,
     ...(i.profile ? { profile: i.profile } : {}),
     input: u.input, output: u.output, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite, reasoning: u.reasoning,
-    costUsd: u.costUsd, costSource: i.costSource,
+    costUsd: u.costUsd, costSource: i.costSource, ...(i.host ? { host: i.host } : {}),
   };
 }
 
@@ -62,7 +65,8 @@ function isRecord(v: any): v is UsageRecord {
     && ['ts', 'day', 'workspace', 'provider', 'model'].every(k => typeof v[k] === 'string')
     && COUNTS.every(k => typeof v[k] === 'number' && Number.isFinite(v[k]) && v[k] >= 0)
     && (v.costUsd === null || (typeof v.costUsd === 'number' && Number.isFinite(v.costUsd)))
-    && (v.profile === undefined || typeof v.profile === 'string');
+    && (v.profile === undefined || typeof v.profile === 'string')
+    && (v.host === undefined || v.host === 'cli');
 }
 
 export interface UsageLogContents {
@@ -114,3 +118,4 @@ export class UsageLog {
     return text ? parseUsageLog(text) : { records: [], skippedLines: [] };
   }
 }
+

@@ -26,6 +26,10 @@ export const DIALECT_OF: Readonly<Record<ProviderType, Dialect>> = {
   vertex: 'anthropic',
 };
 
+/** How an Anthropic-dialect endpoint takes its key: `Authorization: Bearer` (the default, as the SDK sends it) or Anthropic's `x-api-key` header. */
+export type AnthropicAuth = 'x-api-key' | 'bearer';
+export const ANTHROPIC_AUTH: readonly AnthropicAuth[] = ['x-api-key', 'bearer'];
+
 /** Tool-call id rules some hosts add on top of their dialect's. */
 export type ToolIdStyle = 'mistral';
 

@@ -4,7 +4,7 @@
  */
 import type { ProviderSetting, TackSettings } from '../config/settings';
 import { scopeFromSpelling } from '../net/local-address';
-import { AZURE_API_VERSION, CUSTOM_TYPES, DIALECT_OF, PRESETS, type Dialect, type ProviderType, type ToolIdStyle } from './presets';
+import { ANTHROPIC_AUTH, AZURE_API_VERSION, CUSTOM_TYPES, DIALECT_OF, PRESETS, type AnthropicAuth, type Dialect, type ProviderType, type ToolIdStyle } from './presets';
 
 export interface Endpoint {
   id: string;
@@ -32,6 +32,8 @@ export interface Endpoint {
   /** OpenRouter `provider` routing object and fallback `models`, from settings. */
   routing?: Record<string, unknown>;
   fallbackModels?: string[];
+  /** Anthropic dialect only, set when the entry says how the key goes (`auth`); absent means `bearer`. */
+  anthropicAuth?: AnthropicAuth;
 }
 
 export type EndpointResult = { endpoint: Endpoint } | { error: string };
@@ -91,6 +93,13 @@ function extrasError(id: string, entry: ProviderSetting | undefined): string | u
   return undefined;
 }
 
+function authError(id: string, entry: ProviderSetting | undefined, type: string): string | undefined {
+  if (entry?.auth === undefined) return undefined;
+  if (type !== 'anthropic') return `Provider "${id}" sets "auth", which only Anthropic-type endpoints take (how their key is sent).`;
+  if (!ANTHROPIC_AUTH.includes(entry.auth as AnthropicAuth)) return `Provider "${id}" has "auth": "${entry.auth}". Use "bearer" (Authorization: Bearer, the default) or "x-api-key" (Anthropic's own header).`;
+  return undefined;
+}
+
 export function resolveEndpoint(settings: TackSettings, providerId: string): EndpointResult {
   const preset = Object.hasOwn(PRESETS, providerId) ? PRESETS[providerId] : undefined;
   const entry = Object.hasOwn(settings.providers, providerId) ? settings.providers[providerId] : undefined;
@@ -112,7 +121,7 @@ export function resolveEndpoint(settings: TackSettings, providerId: string): End
   if (!baseUrl) {
     return { error: `Provider "${providerId}" has an invalid baseUrl "${rawUrl}": it must be an http:// or https:// URL.` };
   }
-  const extras = extrasError(providerId, entry);
+  const extras = extrasError(providerId, entry) ?? authError(providerId, entry, type);
   if (extras) return { error: extras };
   if (type === 'ollama') baseUrl = ollamaRoot(baseUrl);
   // Vertex's regional hosts follow the region unless the user set a baseUrl.
@@ -137,6 +146,7 @@ export function resolveEndpoint(settings: TackSettings, providerId: string): End
       ...(preset?.toolIdStyle ? { toolIdStyle: preset.toolIdStyle } : {}),
       ...(entry?.routing ? { routing: entry.routing } : {}),
       ...(entry?.fallbackModels ? { fallbackModels: entry.fallbackModels } : {}),
+      ...(entry?.auth ? { anthropicAuth: entry.auth as AnthropicAuth } : {}),
     },
   };
 }

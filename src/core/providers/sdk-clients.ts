@@ -113,11 +113,14 @@ export async function anthropicClient(c: ClientInput): Promise<InstanceType<Anth
     })) as never;
   }
   const { default: Anthropic } = await loadAnthropic();
+  // The SDK sends the key as `Authorization: Bearer`; an entry with `auth: "x-api-key"` (proxies and gateways that only
+  // read Anthropic's own header) gets it as `X-Api-Key` and no Authorization header instead.
+  const xApiKey = c.endpoint.anthropicAuth === 'x-api-key' && !!c.apiKey;
   return withoutEnvHeaders(() => new Anthropic({
     ...base,
     // Always a string: without one the SDK would look for credentials in the environment and profile files.
     apiKey: c.apiKey ?? 'unused',
-    defaultHeaders: c.apiKey ? undefined : { Authorization: null, 'X-Api-Key': null },
+    defaultHeaders: !c.apiKey ? { Authorization: null, 'X-Api-Key': null } : xApiKey ? { Authorization: null, 'X-Api-Key': c.apiKey } : undefined,
   }));
 }
 
