@@ -506,7 +506,7 @@ try {
     let sent = '';
     await until(async () => {
       const last = (await fakeServerLog()).filter(e => e.model === 'agent-edit').pop();
-      sent = JSON.stringify(last?.body?.messages ?? []);
+      sent = JSON.stringify(last?.messages ?? []);
       return /Not run: the person rejected it/.test(sent);
     }, 15_000, () => `the model was not told that the edit was rejected; last request: ${sent.slice(-300)}`);
     await idle();
@@ -531,6 +531,11 @@ try {
     await replyDone('Section 60');
     const ms = Date.now() - start;
     const tasks = await frame.evaluate(() => window.__tackLongTasks);
+    // Calibration: a deliberate 120 ms task must show up, or this browser cannot observe long tasks in the webview.
+    await frame.evaluate(() => { const t = performance.now(); while (performance.now() - t < 120) { /* busy */ } });
+    await sleep(200);
+    const calibrated = (await frame.evaluate(() => window.__tackLongTasks)).length > tasks.length;
+    check(calibrated, 'long tasks cannot be observed in the webview frame (a deliberate 120 ms task was not reported)');
     perf.stream = { longTasks: tasks.length, longestMs: Math.round(Math.max(0, ...tasks)), over50: tasks.filter(d => d > 50).length, wallMs: ms };
     log(`     long tasks while streaming: ${tasks.length} (over 50 ms: ${perf.stream.over50}), longest ${perf.stream.longestMs} ms, answer done in ${ms} ms`);
     await page.screenshot({ path: path.join(opt.out, 'e2e-long.png') }).catch(() => {});
