@@ -11,6 +11,8 @@ export type JsonEvent =
   | { type: 'tool_call'; id: string; name: string; args: unknown }
   | { type: 'tool_result'; id: string; name: string; ok: boolean; output: string }
   | { type: 'approval'; id: string; name: string; decision: 'auto' | 'approved' | 'denied'; reason: string }
+  /** `--show-requests`: before each request, its o200k token estimate by part and its body size. */
+  | { type: 'request'; step: number; provider: string; model: string; tokens: { system: number; tools: number; history: number; total: number }; bytes: number }
   | { type: 'usage'; input: number; output: number; cacheRead: number; cacheWrite: number; reasoning: number; costUsd: number | null }
   | { type: 'retry'; attempt: number; maxAttempts: number; waitMs: number; kind: ErrorKind; message: string }
   | { type: 'error'; kind: ErrorKind; message: string }
@@ -83,6 +85,7 @@ export class TextPrinter {
         this.w.out(ev.delta);
         break;
       case 'tool_call': this.w.err(`\n[tool] ${ev.name} ${JSON.stringify(ev.args).slice(0, 300)}\n`); break;
+      case 'request': this.w.err(`[request ${ev.step}] ${ev.provider}/${ev.model}: ~${ev.tokens.total} tokens (system ${ev.tokens.system}, tools ${ev.tokens.tools}, history ${ev.tokens.history}; o200k estimate), ${ev.bytes} bytes\n`); break;
       case 'approval': if (ev.decision === 'denied') this.w.err(`[refused] ${ev.name}: ${ev.reason}\n`); break;
       case 'tool_result': {
         const first = ev.output.split('\n').find(l => l.trim()) ?? '';

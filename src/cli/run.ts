@@ -2,10 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  AgentSession, checkBudget, nodeExec, nodeFileOps, prepareProfileTurn, resolveTarget, runTools, totalTokens, type Logger, type PriceLookup, type ResolvedProfile, type TackSettings,
+  AgentSession, breakdown, checkBudget, nodeExec, nodeFileOps, prepareProfileTurn, RequestRecorder, resolveTarget, runTools, tackFetch, totalTokens,
+  type RequestHook, type Logger, type PriceLookup, type ResolvedProfile, type TackSettings,
 } from '../core/index';
 import { catalogPrice } from '../core/models/catalog';
 import { agentJsonEvents, exitCodeOf } from './agent-output';
@@ -13,6 +13,7 @@ import { cliApprovals } from './approvals';
 import { envKeys, loadSettings } from './config';
 import { jsonLine, TextPrinter, type JsonEvent, type Writer } from './output';
 import { cliSystemPrompt } from './trust';
+import { cliUsageBooker, tackDataDir } from './usage-store';
 import { terminalYesNo } from './tty';
 import { loadCliProfiles, printDiagnostics } from './profiles';
 
@@ -42,8 +43,8 @@ export function cliRgPath(): string {
 
 /** Where a session's own files go (whole outputs of truncated tool results): user data, never the repository. */
 export function sessionDataDir(env: NodeJS.ProcessEnv, sessionId: string): string {
-  const base = env.TACK_DATA_DIR || path.join(env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'tack');
-  return path.join(base, 'sessions', sessionId);
+  // The editor's own storage folder for Tack (usage-store.ts), so the CLI and the editor keep one store.
+  return path.join(tackDataDir(env), 'sessions', sessionId);
 }
 
 /** The profile's tool settings as the folder's profiles state them, for a run without --trust. */
@@ -51,6 +52,19 @@ async function toolsView(profile: ResolvedProfile, a: RunArgs, settings: TackSet
   const asTrusted = await loadCliProfiles(process.cwd(), process.env, settings, true, promptsDir);
   const view = Object.hasOwn(asTrusted.state.resolved.profiles, profile.name) ? asTrusted.state.resolved.profiles[profile.name] : profile;
   return { ...profile, tools: view.tools, editFormat: view.editFormat, commands: view.commands, restricted: false };
+}
+
+/** `--show-requests`: each request's token estimate by part and its size, printed as it leaves. */
+function showRequest(emit: (ev: JsonEvent) => void, proxy: string | undefined): RequestHook {
+  return r => {
+    const b = breakdown({ system: r.system, messages: r.messages, ...(r.tools ? { tools: r.tools } : {}) });
+    const recorder = new RequestRecorder({ keep: (_url, method) => method !== 'GET' });
+    recorder.onCapture(c => emit({
+      type: 'request', step: r.step, provider: r.target.endpoint.id, model: r.target.modelId,
+      tokens: { system: b.system + b.instructions + b.skillsIndex, tools: b.tools, history: b.history + b.latest, total: b.total }, bytes: c.bodyBytes,
+    }));
+    return { fetch: recorder.wrap(tackFetch(proxy)) };
+  };
 }
 
 export async function runCommand(a: RunArgs, writer: Writer, log: Logger, promptsDir: string): Promise<number> {
@@ -93,7 +107,7 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   // A key goes to another origin only as the user's own configuration allows it (config.ts), or on the terminal.
   const keys = envKeys(process.env, loaded.settings, terminalYesNo());
   const approvals = { ...cliApprovals(mode, tty), confirmKeyOrigin: async (id: string, origin: string, previous: string | undefined) => (await keys.confirmOrigin?.(id, origin, previous)) ?? false };
-  const session = new AgentSession({ log, approvals, mode });
+  const session = new AgentSession({ log, approvals, mode, ...(a.showRequests ? { request: showRequest(emit, loaded.settings.network.proxy) } : {}) });
   // Without --trust the folder's providers and prompt files stay unused, but its tools work, asking first: the person
   // ran the command here. Its profiles can still narrow the tools, never widen them (agent/approval-policy.ts).
   const agentProfile = a.trust ? profile : await toolsView(profile, a, loaded.settings, promptsDir);
@@ -116,8 +130,15 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   };
   let code = 1;
   try {
+    const book = cliUsageBooker(process.env);
     for await (const ev of session.send(a.prompt, plan, controller.signal)) {
       for (const out of agentJsonEvents(ev)) emit(out);
+      // The usage log the editor charts gets the CLI's responses too, marked as CLI.
+      if (ev.type === 'usage') {
+        const slash = ev.modelRef.indexOf('/');
+        void book(ev.modelRef.slice(0, slash), ev.modelRef.slice(slash + 1), { type: 'usage', usage: ev.usage, costSource: ev.costSource }, profile.name)
+          .catch(err => warn(`could not write the usage log: ${(err as Error).message}`));
+      }
       if (ev.type === 'end') code = exitCodeOf(ev);
     }
   } finally {

@@ -61,3 +61,4 @@ export { probeTargetFacts } from './verify/facts';
 export { estimateTokens } from './inspect/tokens';
 export { RequestRecorder, captureRequest, isSecretName, REDACTED, type CapturedRequest } from './inspect/recorder';
 export { breakdown, splitSystemPrompt, type TokenBreakdown, type BreakdownInput } from './inspect/breakdown';
+export { tackFetch } from './net/dispatcher';

@@ -27,12 +27,13 @@ export class InspectState {
     this.fetch = this.track().fetch;
   }
 
-  track(input?: BreakdownInput): TrackedRequest {
+  /** `base`: what sends the request (Tack's own fetch with the configured proxy; the default has none). */
+  track(input?: BreakdownInput, base?: FetchFn): TrackedRequest {
     const recorder = new RequestRecorder({ keep: (_url, method) => method !== 'GET', warn: m => this.log.warn(m) });
     let mine: InspectState['latest'];
     recorder.onCapture(request => { mine = { request, input, reported: null }; this.latest = mine; });
     return {
-      fetch: recorder.wrap(),
+      fetch: recorder.wrap(base),
       usage: u => { if (mine) mine.reported = u.input + u.cacheRead + u.cacheWrite; },
     };
   }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { AgentSession, nodeFileLogPort, refreshModels, usageRecord, UsageLog, usageRecordsCsv, type CostSource, type Usage } from '../core/index';
+import { AgentSession, nodeFileLogPort, tackFetch, refreshModels, usageRecord, UsageLog, usageRecordsCsv, type CostSource, type Usage } from '../core/index';
 import { registerInspectCommand } from './inspect-command';
 import { InspectState } from './inspect-state';
 import { registerLanguageModels } from './lm-provider';
@@ -60,7 +60,11 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
     () => { session.state.budgetOverridden = true; void controller.retry(); },
   );
   // The session's keys are the active profile's (workspace providers never get one); resolved per run.
-  const session = new AgentSession({ log: logger, approvals, mode: 'ask' });
+  // Every agent request is recorded for Tack: Inspect Last Request (keys redacted), sent with Tack's own fetch.
+  const session = new AgentSession({
+    log: logger, approvals, mode: 'ask',
+    request: r => inspect.track({ system: r.system, messages: r.messages, ...(r.tools ? { tools: r.tools } : {}) }, tackFetch(readSettings().network.proxy)),
+  });
   const controller: ChatController = new ChatController(session, {
     post: m => view.post(m),
     plan: () => host.plan(session),

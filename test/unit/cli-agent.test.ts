@@ -144,3 +144,27 @@ test('Ctrl+C during bash kills the command\'s process group and ends the run', a
   assert.equal(left.trim(), '', 'no process left behind');
   await s.server.close();
 });
+
+test('--show-requests prints each request before it leaves (o200k estimate by part, body size); usage goes to the shared usage log as CLI', async () => {
+  const s = await setup([{ calls: [{ name: 'glob', args: { pattern: '*.md' } }] }, { text: 'done' }], { 'r.md': '# r\n' });
+  const r = await run(s, ['--show-requests', 'look']);
+  assert.equal(r.code, 0, r.stderr);
+  const evs = jsonLines(r.stdout);
+  const requests = evs.filter(e => e.type === 'request');
+  assert.equal(requests.length, 2);
+  assert.deepEqual(Object.keys(requests[0]).sort(), ['bytes', 'model', 'provider', 'step', 'tokens', 'type']);
+  assert.deepEqual(requests.map(q => [q.step, q.provider, q.model]), [[1, 'box', 'm'], [2, 'box', 'm']]);
+  for (const q of requests) {
+    assert.deepEqual(Object.keys(q.tokens).sort(), ['history', 'system', 'tools', 'total']);
+    assert.ok(q.tokens.system > 20 && q.tokens.tools > 100 && q.tokens.total >= q.tokens.system + q.tokens.tools + q.tokens.history - 1, JSON.stringify(q));
+    assert.ok(q.bytes > 500);
+  }
+  assert.ok(requests[1].tokens.history > requests[0].tokens.history, 'the second request carries the tool result');
+  // Each request line comes before the events of its answer.
+  const order = evs.map(e => e.type).filter(t => t === 'request' || t === 'tool_call' || t === 'text');
+  assert.deepEqual(order, ['request', 'tool_call', 'request', 'text']);
+  const log = fs.readFileSync(path.join(home, 'data', 'usage.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l));
+  const mine = log.filter(x => x.provider === 'box' && x.host === 'cli');
+  assert.ok(mine.length >= 2, 'both responses of this run are in the usage log, marked as CLI');
+  await s.server.close();
+});

@@ -17,7 +17,7 @@ import type { ToolDefinition } from '../providers/request';
 import type { Tool, ToolContext } from '../tools/types';
 import { Channel } from './channel';
 import type { AgentEvent, AgentOutcome } from './events';
-import { runStep, type StreamFn } from './step';
+import { runStep, type RequestHook, type StreamFn } from './step';
 import { runToolCalls, type RunnerEnv } from './tool-runner';
 import { forRequest, withId, type StoredMessage } from './transcript';
 import type { TurnOptions } from './turn-options';
@@ -68,6 +68,8 @@ export interface AgentRunInput {
   /** Replaces the provider layer (tests). */
   stream?: StreamFn;
   fetch?: FetchFn;
+  /** Sees each request before it leaves (request inspector, `--show-requests`). */
+  request?: RequestHook;
 }
 
 export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
@@ -116,7 +118,7 @@ export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
     let budgetStop = false;
     for await (const ev of runStep({
       settings: setup.settings, modelRef: setup.modelRef, turn, keys, log: i.log, system, messages: request, tools: definitions,
-      totals: state.ledger.totals, signal: i.signal, stream: i.stream ?? streamResponse, fetch: i.fetch,
+      totals: state.ledger.totals, signal: i.signal, stream: i.stream ?? streamResponse, fetch: i.fetch, step, request: i.request,
     }, answer)) {
       if (!started) { started = true; yield startEvent(); }
       if (ev.type === 'usage') {

@@ -10,7 +10,7 @@ import type { FetchFn } from '../net/timed-fetch';
 import type { ApproveMode } from './approval-policy';
 import type { AgentEvent } from './events';
 import { runAgent, type RunSetup, type RunState, type RunTools } from './loop';
-import type { StreamFn } from './step';
+import type { RequestHook, StreamFn } from './step';
 import { newId, withId, type StoredMessage } from './transcript';
 
 export interface AgentSessionDeps {
@@ -19,6 +19,7 @@ export interface AgentSessionDeps {
   mode: ApproveMode;
   stream?: StreamFn;
   fetch?: FetchFn;
+  request?: RequestHook;
 }
 
 /** A plan, or the promise of one (resolved when the run starts). */
@@ -98,7 +99,7 @@ export class AgentSession {
     }
     yield* runAgent({
       messages: this.messages, setup: plan.setup, system: plan.system, tools: plan.tools, approvals: this.deps.approvals,
-      mode: this.deps.mode, log: this.deps.log, state: this.state, signal, stream: this.deps.stream, fetch: this.deps.fetch,
+      mode: this.deps.mode, log: this.deps.log, state: this.state, signal, stream: this.deps.stream, fetch: this.deps.fetch, request: this.deps.request,
     });
   }
 }

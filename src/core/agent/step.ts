@@ -5,7 +5,7 @@
  * answer is never continued on another model. Never throws: failures end as an `error` event.
  */
 import type { AssistantMessage, TranscriptMessage } from '../conversation';
-import { addUsage, type StreamEvent } from '../events';
+import { addUsage, type StreamEvent, type Usage } from '../events';
 import { parseModelRef, type TackSettings } from '../config/settings';
 import type { KeySource, Logger } from '../ports';
 import { resolveEndpoint } from '../providers/registry';
@@ -17,6 +17,18 @@ import type { TurnOptions, TurnTarget } from './turn-options';
 
 /** The provider call, injectable so the loop is tested without HTTP. */
 export type StreamFn = (req: ProviderRequest) => AsyncIterable<StreamEvent>;
+
+/**
+ * Told about each request just before it is sent (the request inspector, `--show-requests`): may return the fetch
+ * to send it with (one that records it) and a callback for the usage the provider reports for it. Must not throw.
+ */
+export type RequestHook = (r: {
+  step: number;
+  target: TurnTarget;
+  system: string;
+  messages: readonly TranscriptMessage[];
+  tools?: readonly ToolDefinition[];
+}) => { fetch?: FetchFn; usage?(u: Usage): void } | undefined;
 
 export type ResolveResult = { target: TurnTarget } | { error: Extract<StreamEvent, { type: 'error' }> };
 
@@ -45,6 +57,8 @@ export interface StepInput {
   fetch?: FetchFn;
   /** The target a step resolved to, as soon as it is known (for `step_start`). */
   onTarget?(target: TurnTarget): void;
+  step?: number;
+  request?: RequestHook;
 }
 
 /** Streams one answer into `answer` (mutated as events arrive) and yields every event. */
@@ -82,6 +96,7 @@ async function* attempt(i: StepInput, modelRef: string, answer: AssistantMessage
   const options = i.turn.options ? await i.turn.options(target) : undefined;
   const price = i.turn.price?.(target);
   const { apiKey, keyWithheld } = await resolveKey(target.endpoint, i.keys, i.log);
+  const hooked = i.request?.({ step: i.step ?? 1, target, system: i.system, messages: i.messages, ...(i.tools ? { tools: i.tools } : {}) });
   const stream = i.stream({
     endpoint: target.endpoint,
     modelId: target.modelId,
@@ -93,7 +108,7 @@ async function* attempt(i: StepInput, modelRef: string, answer: AssistantMessage
     signal: i.signal,
     network: i.settings.network,
     log: i.log,
-    fetch: i.fetch,
+    fetch: hooked?.fetch ?? i.fetch,
     ...(options ? { options } : {}),
   });
   for await (const raw of stream) {
@@ -106,7 +121,10 @@ async function* attempt(i: StepInput, modelRef: string, answer: AssistantMessage
       case 'reasoning': answer.reasoning = (answer.reasoning ?? '') + ev.delta; break;
       case 'reasoning_end': (answer.reasoningBlocks ??= []).push(ev.block); break;
       case 'tool_call_end': (answer.toolCalls ??= []).push({ id: ev.id, name: ev.name, args: ev.args }); break;
-      case 'usage': answer.usage = answer.usage ? addUsage(answer.usage, ev.usage) : ev.usage; break;
+      case 'usage':
+        answer.usage = answer.usage ? addUsage(answer.usage, ev.usage) : ev.usage;
+        hooked?.usage?.(ev.usage);
+        break;
       case 'error': answer.interrupted = { kind: ev.kind, message: ev.message }; break;
     }
     yield ev;

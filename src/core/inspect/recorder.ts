@@ -6,6 +6,7 @@
  * Wrapping a fetch never changes the request and never throws because of the recording.
  */
 import type { FetchFn } from '../net/timed-fetch';
+import { tackFetch } from '../net/dispatcher';
 
 type FetchInput = Parameters<FetchFn>[0];
 
@@ -103,7 +104,8 @@ export class RequestRecorder {
    */
   constructor(private readonly opts: { keep?: (url: string, method: string) => boolean; warn?: (message: string) => void } = {}) {}
 
-  wrap(fetch: FetchFn = globalThis.fetch): FetchFn {
+  /** `fetch`: what sends the request; by default Tack's own (never an environment proxy). */
+  wrap(fetch: FetchFn = tackFetch()): FetchFn {
     return async (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
       const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
