@@ -11,6 +11,7 @@ import {
   verifyJson, verifyRecords, verifyTable, VerifyHistory, type Logger, type TackSettings,
 } from '../core/index';
 import { envKeys } from './config';
+import { terminalYesNo } from './tty';
 import type { Writer } from './output';
 import { cliUsageBooker, verifyHistoryFile } from './usage-store';
 
@@ -43,7 +44,7 @@ export async function verifyCommand(args: VerifyArgs, settings: TackSettings, en
       book(t.endpoint.id, t.modelId, ev).catch(err => writer.err(`tack: could not write the usage log: ${(err as Error).message}\n`));
     },
   }, {
-    settings, keys: envKeys(env), log,
+    settings, keys: envKeys(env, settings, terminalYesNo()), log,
     price: t => catalogPrice(t.endpoint.id, t.modelId),
     facts: (t, servedBy) => probeTargetFacts(settings, t, servedBy, { timeoutMs: Math.min(settings.network.connectTimeoutMs, 5000) }),
   });

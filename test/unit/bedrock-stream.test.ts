@@ -17,7 +17,11 @@ before(async () => {
 });
 after(async () => { process.env = saved; await server.close(); });
 
-const run = (modelId: string, over = {}) => collect(streamResponse(makeRequest(endpointFor('bedrock', { baseUrl: server.baseUrl, region: 'eu-central-1' }), modelId, over)));
+// Ambient AWS credentials go only to AWS's own host (key-origins), so the client talks to the real host name and a
+// fetch hands that host's requests to the local server.
+const AWS_HOST = 'https://bedrock-runtime.eu-central-1.amazonaws.com';
+const toLocal = ((input: string | URL | Request, init?: RequestInit) => fetch(String(input instanceof Request ? input.url : input).replace(AWS_HOST, server.baseUrl.replace(/\/$/, '')), init)) as typeof fetch;
+const run = (modelId: string, over = {}) => collect(streamResponse(makeRequest(endpointFor('bedrock', { region: 'eu-central-1' }), modelId, { fetch: toLocal, ...over })));
 
 test('text streams in order and ends with done; the request is SigV4-signed for bedrock in the region, on the stream route', async () => {
   const evs = await run('anthropic.claude-text-v1:0');
