@@ -517,9 +517,12 @@ try {
   await step('s. panel under load: a ~10k-token markdown answer streamed at >2,000 tokens/s (long tasks reported)', async () => {
     await idle();
     await switchModel(page, status, 'long');
-    const frame = page.frames().find(f => f.url().includes('fake.html') && f.url().includes('tack'))
-      ?? page.frames().find(f => f.url().includes('fake.html'));
-    check(frame, 'the webview frame was not found');
+    // The chat's own frame: the one holding #messages (other Tack webviews, such as Show Usage, may be open too).
+    let frame;
+    for (const f of page.frames()) {
+      if (f.url().includes('fake.html') && await f.evaluate(() => !!document.getElementById('messages')).catch(() => false)) { frame = f; break; }
+    }
+    check(frame, 'the chat webview frame was not found');
     // Long tasks in the webview: the Long Tasks API where this browser reports them for the frame, else the gaps of a
     // 10 ms timer chain (a task that blocks the frame's event loop delays the next tick by as long). Calibrated with a
     // deliberate 120 ms task either way.
