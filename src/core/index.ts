@@ -50,3 +50,11 @@ export { fetchLiveModels, type LiveList } from './models/live-lists';
 export * from './files/workspace-reader';
 export * from './files/bounded-read';
 export * from './agent/turn-setup';
+// Sessions: the append-only store and its projection of AgentEvents; compaction.
+export { SessionStore, workspaceKey, type SessionStoreOptions, type SessionHandle, type OpenResult } from './sessions/store';
+export { recordEvents, type RecordTarget, type RecordedSession } from './sessions/record-events';
+export { restoreSession } from './sessions/restore';
+export { readTail, type SessionTail } from './sessions/tail';
+export { titleFrom, type SessionData, type SessionSummary } from './sessions/replay';
+export type { SessionRecord } from './sessions/records';
+export * from './compaction/types';

@@ -22,6 +22,7 @@ import { runToolCalls, type RunnerEnv } from './tool-runner';
 import { forRequest, withId, type StoredMessage } from './transcript';
 import type { TurnOptions } from './turn-options';
 import type { ApproveMode } from './approval-policy';
+import type { CompactionState } from '../compaction/types';
 
 export const DEFAULT_MAX_STEPS = 50;
 
@@ -51,6 +52,8 @@ export interface RunState {
   ledger: SessionLedger;
   sessionGrants: Set<string>;
   budgetOverridden: boolean;
+  /** What compaction did so far: it shapes what is sent (forRequest), never the transcript. */
+  compaction: CompactionState;
 }
 
 export interface AgentRunInput {

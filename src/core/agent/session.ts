@@ -12,6 +12,7 @@ import type { AgentEvent } from './events';
 import { runAgent, type RunSetup, type RunState, type RunTools } from './loop';
 import type { StreamFn } from './step';
 import { newId, withId, type StoredMessage } from './transcript';
+import { emptyCompactionState } from '../compaction/types';
 
 export interface AgentSessionDeps {
   log: Logger;
@@ -31,14 +32,23 @@ export interface RunPlan {
   tools?: RunTools;
 }
 
+/** A session resumed from the store (sessions/restore.ts): its id and transcript. */
+export interface AgentSessionInit {
+  id?: string;
+  messages?: readonly StoredMessage[];
+}
+
 export class AgentSession {
-  readonly id = newId();
+  readonly id: string;
   readonly messages: StoredMessage[] = [];
-  readonly state: RunState = { ledger: new SessionLedger(), sessionGrants: new Set(), budgetOverridden: false };
+  readonly state: RunState = { ledger: new SessionLedger(), sessionGrants: new Set(), budgetOverridden: false, compaction: emptyCompactionState() };
   /** What the model was shown of each file (hashline tags), for this session's edits. */
   snapshots = new FileSnapshots();
 
-  constructor(private readonly deps: AgentSessionDeps) {}
+  constructor(readonly deps: AgentSessionDeps, init: AgentSessionInit = {}) {
+    this.id = init.id ?? newId();
+    if (init.messages) this.messages.push(...init.messages);
+  }
 
   get totals() {
     return this.state.ledger.totals;
@@ -80,6 +90,7 @@ export class AgentSession {
     this.state.ledger.reset();
     this.state.sessionGrants.clear();
     this.state.budgetOverridden = false;
+    this.state.compaction = emptyCompactionState();
     this.snapshots = new FileSnapshots();
   }
 
