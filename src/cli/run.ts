@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import {
-  AgentSession, checkBudget, recordEvents, restoreSession, nodeExec, nodeFileOps, prepareProfileTurn, resolveTarget, runTools, totalTokens, type Logger, type PriceLookup, type ResolvedProfile, type TackSettings,
+  AgentSession, checkBudget, compactionPromptFrom, recordEvents, restoreSession, nodeExec, nodeFileOps, prepareProfileTurn, resolveTarget, runTools, totalTokens, type Logger, type PriceLookup, type ResolvedProfile, type TackSettings,
 } from '../core/index';
 import { catalogPrice } from '../core/models/catalog';
 import { agentJsonEvents, exitCodeOf } from './agent-output';
@@ -13,6 +13,7 @@ import { cliSystemPrompt } from './trust';
 import { terminalYesNo } from './tty';
 import { loadCliProfiles, printDiagnostics } from './profiles';
 import { cliSessionStore } from './sessions';
+import { cliContextWindow } from './context';
 
 export interface RunArgs {
   prompt: string;
@@ -118,8 +119,11 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   // Ctrl+C is Stop (the running command's process group is killed); a second one ends the process at once.
   const onSigint = () => { if (controller.signal.aborted) process.exit(130); controller.abort(); };
   process.on('SIGINT', onSigint);
+  // Automatic compaction needs the real window: the num_ctx sent to Ollama, a local server's loaded context, the catalog's.
+  const contextWindow = await cliContextWindow(resolved.target, profile, profiles.ollama, prepared.settings);
   const plan = {
-    setup: { ...prepared, profile: agentProfile },
+    setup: { ...prepared, profile: agentProfile, ...(contextWindow ? { contextWindow } : {}) },
+    compactionPrompt: compactionPromptFrom(promptsDir),
     // The folder's AGENTS.md and prompt files reach the model only with --trust (said on stderr when skipped).
     system: cliSystemPrompt(profile, root, a.trust, promptsDir, warn),
     ...(tools ? { tools } : {}),
@@ -128,6 +132,7 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   try {
     for await (const ev of session.send(a.prompt, plan, controller.signal)) {
       record(ev);
+      if (ev.type === 'notice') warn(ev.message);
       for (const out of agentJsonEvents(ev)) emit(out);
       if (ev.type === 'end') code = exitCodeOf(ev);
     }

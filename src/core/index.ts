@@ -58,3 +58,8 @@ export { readTail, type SessionTail } from './sessions/tail';
 export { titleFrom, type SessionData, type SessionSummary } from './sessions/replay';
 export type { SessionRecord } from './sessions/records';
 export * from './compaction/types';
+export { compactNow, compactBeforeRequest, compactOnOverflow } from './compaction/hook';
+export { compact, chooseCut, thresholdTokens, DEFAULT_KEEP_RECENT_TOKENS, DEFAULT_THRESHOLD_PERCENT, type CompactContext, type CompactResult } from './compaction/compact';
+export { compactionPromptFrom } from './compaction/prompt';
+export { compactedView, SUMMARY_HEADER } from './compaction/view';
+export { isContextOverflow } from './compaction/overflow';

@@ -30,6 +30,8 @@ export interface RunPlan {
   setup: RunSetup;
   system: () => Promise<string>;
   tools?: RunTools;
+  /** `prompts/compaction.md`, read when a compaction needs it (compactionPromptFrom); absent: prune only. */
+  compactionPrompt?: () => Promise<string>;
 }
 
 /** A session resumed from the store (sessions/restore.ts): its id and transcript. */
@@ -108,7 +110,7 @@ export class AgentSession {
       return;
     }
     yield* runAgent({
-      messages: this.messages, setup: plan.setup, system: plan.system, tools: plan.tools, approvals: this.deps.approvals,
+      messages: this.messages, setup: plan.setup, system: plan.system, tools: plan.tools, compactionPrompt: plan.compactionPrompt, approvals: this.deps.approvals,
       mode: this.deps.mode, log: this.deps.log, state: this.state, signal, stream: this.deps.stream, fetch: this.deps.fetch,
     });
   }
