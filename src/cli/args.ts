@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 
 export type Command =
-  | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean; approve?: 'ask' | 'auto' | 'deny'; showRequests: boolean }
+  | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean; approve?: 'ask' | 'auto' | 'deny'; showRequests: boolean; session?: string }
+  | { name: 'sessions'; json: boolean; cwd?: string }
   | { name: 'models'; json: boolean; provider?: string }
   | { name: 'profiles'; json: boolean; cwd?: string; trust: boolean }
   | { name: 'verify'; targets: string[]; reference?: string; runs: number; json: boolean }
@@ -11,7 +12,8 @@ export type Command =
 
 export const USAGE = `Usage:
   tack run [--json] [--profile NAME] [--model <provider>/<model>] [--cwd DIR] [--trust]
-           [--approve ask|auto|deny] [--show-requests] "<prompt>"
+           [--approve ask|auto|deny] [--show-requests] [--session ID] "<prompt>"
+  tack sessions [--cwd DIR] [--json]
   tack models [--provider ID] [--json]
   tack profiles [--cwd DIR] [--json] [--trust]
   tack verify --target <provider>/<model> [--target …] [--reference <provider>/<model>] [--runs N] [--json]
@@ -23,7 +25,9 @@ with --trust (or TACK_TRUST=1), and never receive an API key.
 API keys: <ID>_API_KEY in the environment (e.g. OPENAI_API_KEY).
 Tools: --approve ask prompts on the terminal (the default when stdin is a TTY); without a TTY the default is deny
 (tools that ask are refused); auto runs them without asking. Protected paths, paths outside the folder, deny
-policies and commands.deny hold whatever --approve says. Ctrl+C stops the run and kills the running command.`;
+policies and commands.deny hold whatever --approve says. Ctrl+C stops the run and kills the running command.
+Sessions: every run is saved under $TACK_DATA_DIR (or $XDG_DATA_HOME/tack, ~/.local/share/tack), per folder;
+--session ID continues one (tack sessions lists them).`;
 
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Command | { error: string } {
   let parsed;
@@ -43,6 +47,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Comma
         target: { type: 'string', multiple: true },
         reference: { type: 'string' },
         runs: { type: 'string' },
+        session: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -64,7 +69,13 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Comma
     return {
       name: 'run', prompt, json: !!values.json, model: values.model, cwd: values.cwd, profile: values.profile?.trim(), trust,
       ...(approve ? { approve } : {}), showRequests: !!values['show-requests'],
+      ...(values.session !== undefined ? { session: values.session.trim() } : {}),
     };
+  }
+  if (values.session !== undefined && cmd !== 'run') return { error: '--session goes with tack run.' };
+  if (cmd === 'sessions') {
+    if (rest.length) return { error: `tack sessions takes no arguments (got "${rest.join(' ')}").` };
+    return { name: 'sessions', json: !!values.json, cwd: values.cwd };
   }
   if (cmd === 'models') return { name: 'models', json: !!values.json, provider: values.provider };
   if (cmd === 'profiles') {

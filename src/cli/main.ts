@@ -8,6 +8,7 @@ import { modelsCommand } from './models';
 import { safeWriter, type Writer } from './output';
 import { profilesCommand } from './profiles';
 import { runCommand } from './run';
+import { sessionsCommand } from './sessions';
 import { terminalYesNo } from './tty';
 import { verifyCommand } from './verify';
 
@@ -37,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
     case 'version': writer.out(`tack ${VERSION}\n`); return 0;
     case 'run': return runCommand(cmd, writer, stderrLog, PROMPTS_DIR);
     case 'models': return models(cmd.json, cmd.provider);
+    case 'sessions': return sessionsCommand(cmd, writer, stderrLog, process.env);
     case 'profiles': {
       const loaded = await loadSettings(process.env);
       if ('error' in loaded) { writer.err(`tack: ${loaded.error}\n`); return 2; }

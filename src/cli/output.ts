@@ -1,6 +1,6 @@
 /**
  * The CLI's output. `--json` prints JSON Lines whose shapes are a public contract:
- * session, text, reasoning, tool_call, approval, tool_result, usage, retry, error, done.
+ * session, text, reasoning, tool_call, approval, tool_result, usage, retry, error, compaction, done.
  */
 import type { ErrorKind, StopReason, StreamEvent, Usage } from '../core/index';
 
@@ -16,6 +16,7 @@ export type JsonEvent =
   | { type: 'usage'; input: number; output: number; cacheRead: number; cacheWrite: number; reasoning: number; costUsd: number | null }
   | { type: 'retry'; attempt: number; maxAttempts: number; waitMs: number; kind: ErrorKind; message: string }
   | { type: 'error'; kind: ErrorKind; message: string }
+  | { type: 'compaction'; before: number; after: number; strategy: string }
   | { type: 'done'; stopReason: StopReason | 'error' | 'cancelled' | 'max_steps'; totals: { input: number; output: number; costUsd: number | null } };
 
 /** Maps a core stream event to its public form; tool-call deltas have none (the whole call is printed at its end). */
@@ -93,6 +94,7 @@ export class TextPrinter {
         break;
       }
       case 'retry': this.w.err(`\ntack: ${ev.message} Retrying in ${Math.ceil(ev.waitMs / 1000)} s (attempt ${ev.attempt} of ${ev.maxAttempts}).\n`); break;
+      case 'compaction': this.w.err(`\n[compacted: ${ev.before} → ${ev.after} tokens (${ev.strategy})]\n`); break;
       case 'error': this.w.err(`\ntack: ${ev.kind === 'cancelled' ? 'stopped' : `error (${ev.kind})`}: ${ev.message}\n`); break;
       case 'done': {
         const t = ev.totals;

@@ -1,11 +1,9 @@
 /** `tack run`: one agent run in the current folder, printed as text or JSON Lines. Wiring only; the loop is core's. */
-import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
-  AgentSession, breakdown, checkBudget, nodeExec, nodeFileOps, prepareProfileTurn, RequestRecorder, resolveTarget, runTools, tackFetch, totalTokens,
-  type RequestHook, type Logger, type PriceLookup, type ResolvedProfile, type TackSettings,
+  AgentSession, breakdown, checkBudget, compactionPromptFrom, nodeExec, nodeFileOps, prepareProfileTurn, recordEvents, RequestRecorder,
+  resolveTarget, restoreSession, runTools, tackFetch, totalTokens, type RequestHook, type Logger, type PriceLookup, type ResolvedProfile, type TackSettings,
 } from '../core/index';
 import { catalogPrice } from '../core/models/catalog';
 import { agentJsonEvents, exitCodeOf } from './agent-output';
@@ -13,9 +11,11 @@ import { cliApprovals } from './approvals';
 import { envKeys, loadSettings } from './config';
 import { jsonLine, TextPrinter, type JsonEvent, type Writer } from './output';
 import { cliSystemPrompt } from './trust';
-import { cliUsageBooker, tackDataDir } from './usage-store';
+import { cliUsageBooker } from './usage-store';
 import { terminalYesNo } from './tty';
 import { loadCliProfiles, printDiagnostics } from './profiles';
+import { cliSessionStore } from './sessions';
+import { cliContextWindow } from './context';
 
 export interface RunArgs {
   prompt: string;
@@ -26,6 +26,8 @@ export interface RunArgs {
   trust: boolean;
   approve?: 'ask' | 'auto' | 'deny';
   showRequests: boolean;
+  /** Continue this saved session instead of starting one. */
+  session?: string;
 }
 
 /** Prices for responses whose provider reported no cost: the bundled catalog; unknown stays null. */
@@ -39,12 +41,6 @@ export function cliRgPath(): string {
   } catch {
     return 'rg'; // a system ripgrep on PATH, if any; grep and glob report it when it is missing
   }
-}
-
-/** Where a session's own files go (whole outputs of truncated tool results): user data, never the repository. */
-export function sessionDataDir(env: NodeJS.ProcessEnv, sessionId: string): string {
-  // The editor's own storage folder for Tack (usage-store.ts), so the CLI and the editor keep one store.
-  return path.join(tackDataDir(env), 'sessions', sessionId);
 }
 
 /** The profile's tool settings as the folder's profiles state them, for a run without --trust. */
@@ -107,23 +103,42 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   // A key goes to another origin only as the user's own configuration allows it (config.ts), or on the terminal.
   const keys = envKeys(process.env, loaded.settings, terminalYesNo());
   const approvals = { ...cliApprovals(mode, tty), confirmKeyOrigin: async (id: string, origin: string, previous: string | undefined) => (await keys.confirmOrigin?.(id, origin, previous)) ?? false };
-  const session = new AgentSession({ log, approvals, mode, ...(a.showRequests ? { request: showRequest(emit, loaded.settings.network.proxy) } : {}) });
+  // Every run is saved (sessions/store.ts): a new session, or the one --session names. One writer per session file:
+  // when another process writes that session, this run continues a fork of it, and says so.
+  const store = cliSessionStore(process.env, root, log);
+  let handle;
+  if (a.session) {
+    const opened = store.open(a.session);
+    if ('error' in opened) return fail('config', opened.error);
+    handle = opened.handle;
+    if (handle.readOnly) warn(`session ${handle.id} cannot be written (${handle.readOnlyReason}); this run is not saved.`);
+    if (opened.forkedFrom) warn(`session ${opened.forkedFrom} is open in another process; continuing in a fork, session ${handle.id}.`);
+  } else {
+    handle = store.create();
+  }
+  handle.append({ type: 'meta', at: Date.now(), model: resolved.target.modelRef, profile: profile.name });
+  const deps = { log, approvals, mode, ...(a.showRequests ? { request: showRequest(emit, loaded.settings.network.proxy) } : {}) };
+  const session = a.session ? restoreSession(handle.data, deps) : new AgentSession(deps, { id: handle.id });
+  const record = recordEvents(handle, session);
   // Without --trust the folder's providers and prompt files stay unused, but its tools work, asking first: the person
   // ran the command here. Its profiles can still narrow the tools, never widen them (agent/approval-policy.ts).
   const agentProfile = a.trust ? profile : await toolsView(profile, a, loaded.settings, promptsDir);
   const tools = await runTools({
     profile: agentProfile,
     promptsDir, root, files: nodeFileOps(root), exec: nodeExec(cliRgPath()), snapshots: session.snapshots,
-    dataDir: sessionDataDir(process.env, session.id), trusted: a.trust, log,
+    dataDir: handle.dataDir, trusted: a.trust, log,
   });
-  emit({ type: 'session', id: session.id || randomUUID(), model: resolved.target.modelId, provider: resolved.target.endpoint.id, profile: profile.name });
+  emit({ type: 'session', id: session.id, model: resolved.target.modelId, provider: resolved.target.endpoint.id, profile: profile.name });
 
   const controller = new AbortController();
   // Ctrl+C is Stop (the running command's process group is killed); a second one ends the process at once.
   const onSigint = () => { if (controller.signal.aborted) process.exit(130); controller.abort(); };
   process.on('SIGINT', onSigint);
+  // Automatic compaction needs the real window: the num_ctx sent to Ollama, a local server's loaded context, the catalog's.
+  const contextWindow = await cliContextWindow(resolved.target, profile, profiles.ollama, prepared.settings);
   const plan = {
-    setup: { ...prepared, profile: agentProfile },
+    setup: { ...prepared, profile: agentProfile, ...(contextWindow ? { contextWindow } : {}) },
+    compactionPrompt: compactionPromptFrom(promptsDir),
     // The folder's AGENTS.md and prompt files reach the model only with --trust (said on stderr when skipped).
     system: cliSystemPrompt(profile, root, a.trust, promptsDir, warn),
     ...(tools ? { tools } : {}),
@@ -132,6 +147,8 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   try {
     const book = cliUsageBooker(process.env);
     for await (const ev of session.send(a.prompt, plan, controller.signal)) {
+      record(ev);
+      if (ev.type === 'notice') warn(ev.message);
       for (const out of agentJsonEvents(ev)) emit(out);
       // The usage log the editor charts gets the CLI's responses too, marked as CLI.
       if (ev.type === 'usage') {
@@ -143,6 +160,7 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
     }
   } finally {
     process.off('SIGINT', onSigint);
+    handle.close();
   }
   const budget = checkBudget({ costUsd: session.totals.costUsd, tokens: totalTokens(session.totals) }, profile);
   if (budget.level !== 'ok' && budget.message) writer.err(`tack: ${budget.message}\n`);

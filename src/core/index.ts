@@ -62,3 +62,16 @@ export { estimateTokens } from './inspect/tokens';
 export { RequestRecorder, captureRequest, isSecretName, REDACTED, type CapturedRequest } from './inspect/recorder';
 export { breakdown, splitSystemPrompt, type TokenBreakdown, type BreakdownInput } from './inspect/breakdown';
 export { tackFetch } from './net/dispatcher';
+// Sessions: the append-only store and its projection of AgentEvents; compaction.
+export { SessionStore, workspaceKey, type SessionStoreOptions, type SessionHandle, type OpenResult } from './sessions/store';
+export { recordEvents, type RecordTarget, type RecordedSession } from './sessions/record-events';
+export { restoreSession } from './sessions/restore';
+export { readTail, type SessionTail } from './sessions/tail';
+export { titleFrom, type SessionData, type SessionSummary } from './sessions/replay';
+export type { SessionRecord } from './sessions/records';
+export * from './compaction/types';
+export { compactNow, compactBeforeRequest, compactOnOverflow } from './compaction/hook';
+export { compact, chooseCut, thresholdTokens, DEFAULT_KEEP_RECENT_TOKENS, DEFAULT_THRESHOLD_PERCENT, type CompactContext, type CompactResult } from './compaction/compact';
+export { compactionPromptFrom } from './compaction/prompt';
+export { compactedView, SUMMARY_HEADER } from './compaction/view';
+export { isContextOverflow } from './compaction/overflow';

@@ -9,12 +9,15 @@
  *    `message_end` with the final assistant message, then for each tool call `tool` state changes
  *    (pending → [awaiting_approval → approval_requested/approval_resolved] → running → `tool_output`* → done | error)
  *    and a `message` per tool result, and `step_end`;
+ *  - before a request, possibly one `compaction` (and its summary request's `usage`, messageId = the entry's id);
+ *  - `notice` whenever core has something to tell the person that is not an error (compaction guard rails);
  *  - last: one `end`.
  */
 import type { ErrorKind, StopReason, StreamEvent, Usage } from '../events';
 import type { CostSource } from '../ledger/cost';
 import type { SessionTotals } from '../ledger/session';
 import type { StoredMessage } from './transcript';
+import type { CompactionEntry, CompactionStrategy } from '../compaction/types';
 
 export type ToolState = 'pending' | 'awaiting_approval' | 'running' | 'done' | 'error';
 
@@ -73,4 +76,7 @@ export type AgentEvent =
   | { type: 'approval_resolved'; id: string; tool: string; decision: ApprovalDecision; reason: string }
   | { type: 'todo'; items: Array<{ text: string; status: string }> }
   | { type: 'step_end'; step: number }
+  /** What was sent changed (the transcript did not): before/after prompt tokens, the strategy, the whole entry. */
+  | { type: 'compaction'; before: number; after: number; strategy: CompactionStrategy; entry: CompactionEntry }
+  | { type: 'notice'; level: 'info' | 'warning'; message: string }
   | { type: 'end'; outcome: AgentOutcome; totals: SessionTotals };

@@ -4,7 +4,7 @@
  * one AgentEvent union (agent/events.ts); hosts only project those events. Never throws.
  */
 import type { AssistantMessage } from '../conversation';
-import type { StopReason } from '../events';
+import type { StopReason, StreamEvent } from '../events';
 import type { TackSettings } from '../config/settings';
 import type { SessionLedger } from '../ledger/session';
 import { checkBudget, budgetStopError } from '../profiles/policy';
@@ -22,6 +22,10 @@ import { runToolCalls, type RunnerEnv } from './tool-runner';
 import { forRequest, withId, type StoredMessage } from './transcript';
 import type { TurnOptions } from './turn-options';
 import type { ApproveMode } from './approval-policy';
+import type { CompactionState } from '../compaction/types';
+import type { CompactContext } from '../compaction/compact';
+import { compactBeforeRequest, compactOnOverflow } from '../compaction/hook';
+import { isContextOverflow } from '../compaction/overflow';
 
 export const DEFAULT_MAX_STEPS = 50;
 
@@ -36,6 +40,11 @@ export interface RunSetup {
   modelRef: string;
   keys: KeySource;
   turn: TurnOptions;
+  /**
+   * The real context window in tokens (the num_ctx sent to Ollama, vLLM's max_model_len, the catalog's window);
+   * automatic compaction needs it and stays off without it.
+   */
+  contextWindow?: number;
 }
 
 /** The tools of a run; absent or empty: chat only. */
@@ -51,6 +60,8 @@ export interface RunState {
   ledger: SessionLedger;
   sessionGrants: Set<string>;
   budgetOverridden: boolean;
+  /** What compaction did so far: it shapes what is sent (forRequest), never the transcript. */
+  compaction: CompactionState;
 }
 
 export interface AgentRunInput {
@@ -60,6 +71,8 @@ export interface AgentRunInput {
   /** Read once per run (prompt files are read at run time). Throws with a message a person can act on. */
   system: () => Promise<string>;
   tools?: RunTools;
+  /** `prompts/compaction.md`, for the summary stage of compaction. */
+  compactionPrompt?: () => Promise<string>;
   approvals: ApprovalPort;
   mode: ApproveMode;
   log: Logger;
@@ -91,6 +104,13 @@ export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
       ?? (state.budgetOverridden ? undefined : budgetStopError(checkBudget({ costUsd: totals.costUsd, tokens: totalTokens(totals) }, setup.profile))),
   };
   const definitions = i.tools?.definitions.length ? i.tools.definitions : undefined;
+  // Compaction (compaction/hook.ts) runs before a request and once after a "prompt too long"; it changes what is
+  // sent (forRequest reads state.compaction), never the transcript.
+  const compaction: CompactContext = {
+    messages: i.messages, setup, state, keys, turn, log: i.log, signal: i.signal, stream: i.stream ?? streamResponse, fetch: i.fetch,
+    prompt: i.compactionPrompt, contextWindow: setup.contextWindow,
+  };
+  let overflowRetried = false;
 
   for (let step = 1; ; step++) {
     if (i.signal.aborted) {
@@ -105,7 +125,8 @@ export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
       return;
     }
     if (step > maxSteps) { yield end({ stopReason: 'max_steps', steps: maxSteps }); return; }
-    const request = forRequest(i.messages);
+    yield* compactBeforeRequest(compaction);
+    const request = forRequest(i.messages, state.compaction);
     const answer = withId<AssistantMessage>({ role: 'assistant', text: '', model: setup.modelRef });
     i.messages.push(answer);
     yield { type: 'message', message: answer };
@@ -116,6 +137,7 @@ export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
     };
     let stop: StopReason | undefined;
     let budgetStop = false;
+    let overflow: Extract<StreamEvent, { type: 'error' }> | undefined;
     for await (const ev of runStep({
       settings: setup.settings, modelRef: setup.modelRef, turn, keys, log: i.log, system, messages: request, tools: definitions,
       totals: state.ledger.totals, signal: i.signal, stream: i.stream ?? streamResponse, fetch: i.fetch, step, request: i.request,
@@ -135,11 +157,26 @@ export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
         yield { type: 'stream', messageId: answer.id, event: { ...ev, message } };
         continue;
       }
+      // "Prompt too long": held back while one compaction and a second attempt may still fix it.
+      if (ev.type === 'error' && !overflowRetried && isContextOverflow(ev.message)) { overflow = ev; continue; }
       if (ev.type === 'done') stop = ev.stopReason;
       if (ev.type === 'error' && ev.kind === 'policy' && !state.budgetOverridden && checkBudget({ costUsd: state.ledger.totals.costUsd, tokens: totalTokens(state.ledger.totals) }, setup.profile).level === 'stop') budgetStop = true;
       yield { type: 'stream', messageId: answer.id, event: ev };
     }
     if (!started) yield startEvent();
+    if (overflow) {
+      overflowRetried = true;
+      if (!i.signal.aborted && (yield* compactOnOverflow(compaction))) {
+        // The refused request is sent again, compacted; its empty answer leaves the transcript (as after a budget override).
+        delete answer.interrupted;
+        yield { type: 'message_end', message: answer };
+        i.messages.splice(i.messages.indexOf(answer), 1);
+        yield { type: 'step_end', step };
+        step--;
+        continue;
+      }
+      yield { type: 'stream', messageId: answer.id, event: overflow };
+    }
     yield { type: 'message_end', message: answer };
 
     if (budgetStop && !i.signal.aborted && await i.approvals.confirmBudget(answer.interrupted?.message ?? 'The budget is used up.')) {

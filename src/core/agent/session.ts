@@ -12,6 +12,7 @@ import type { AgentEvent } from './events';
 import { runAgent, type RunSetup, type RunState, type RunTools } from './loop';
 import type { RequestHook, StreamFn } from './step';
 import { newId, withId, type StoredMessage } from './transcript';
+import { emptyCompactionState } from '../compaction/types';
 
 export interface AgentSessionDeps {
   log: Logger;
@@ -30,16 +31,27 @@ export interface RunPlan {
   setup: RunSetup;
   system: () => Promise<string>;
   tools?: RunTools;
+  /** `prompts/compaction.md`, read when a compaction needs it (compactionPromptFrom); absent: prune only. */
+  compactionPrompt?: () => Promise<string>;
+}
+
+/** A session resumed from the store (sessions/restore.ts): its id and transcript. */
+export interface AgentSessionInit {
+  id?: string;
+  messages?: readonly StoredMessage[];
 }
 
 export class AgentSession {
-  readonly id = newId();
+  readonly id: string;
   readonly messages: StoredMessage[] = [];
-  readonly state: RunState = { ledger: new SessionLedger(), sessionGrants: new Set(), budgetOverridden: false };
+  readonly state: RunState = { ledger: new SessionLedger(), sessionGrants: new Set(), budgetOverridden: false, compaction: emptyCompactionState() };
   /** What the model was shown of each file (hashline tags), for this session's edits. */
   snapshots = new FileSnapshots();
 
-  constructor(private readonly deps: AgentSessionDeps) {}
+  constructor(readonly deps: AgentSessionDeps, init: AgentSessionInit = {}) {
+    this.id = init.id ?? newId();
+    if (init.messages) this.messages.push(...init.messages);
+  }
 
   get totals() {
     return this.state.ledger.totals;
@@ -81,6 +93,7 @@ export class AgentSession {
     this.state.ledger.reset();
     this.state.sessionGrants.clear();
     this.state.budgetOverridden = false;
+    this.state.compaction = emptyCompactionState();
     this.snapshots = new FileSnapshots();
   }
 
@@ -98,7 +111,7 @@ export class AgentSession {
       return;
     }
     yield* runAgent({
-      messages: this.messages, setup: plan.setup, system: plan.system, tools: plan.tools, approvals: this.deps.approvals,
+      messages: this.messages, setup: plan.setup, system: plan.system, tools: plan.tools, compactionPrompt: plan.compactionPrompt, approvals: this.deps.approvals,
       mode: this.deps.mode, log: this.deps.log, state: this.state, signal, stream: this.deps.stream, fetch: this.deps.fetch, request: this.deps.request,
     });
   }

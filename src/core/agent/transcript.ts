@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TranscriptMessage } from '../conversation';
+import type { CompactionState } from '../compaction/types';
+import { compactedView } from '../compaction/view';
 
 export type StoredMessage = TranscriptMessage & { id: string };
 
@@ -15,8 +17,12 @@ export function withId<T extends TranscriptMessage>(m: T): T & { id: string } {
   return { ...m, id: newId() };
 }
 
-/** The provider-neutral messages, without ids (what a dialect converts). */
-export function forRequest(messages: readonly StoredMessage[]): TranscriptMessage[] {
+/**
+ * The provider-neutral messages, without ids (what a dialect converts). With a compaction state, what compaction
+ * decided is applied here, to what is sent only: the summary in place of older turns, stubs for pruned outputs.
+ */
+export function forRequest(all: readonly StoredMessage[], compaction?: CompactionState): TranscriptMessage[] {
+  const messages = compactedView(all, compaction);
   const out: TranscriptMessage[] = [];
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
