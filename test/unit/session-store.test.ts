@@ -33,7 +33,9 @@ function tempStore(secrets: string[] = []) {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'tack-ws-'));
   temps.push(dataDir, workspace);
   const { log, lines } = logger();
-  return { store: new SessionStore({ dataDir, workspace, log, secrets: () => secrets }), dataDir, workspace, lines };
+  // A clock that always moves on, so "newest first" never depends on two writes landing in the same millisecond.
+  let t = Date.now();
+  return { store: new SessionStore({ dataDir, workspace, log, secrets: () => secrets, now: () => ++t }), dataDir, workspace, lines };
 }
 
 const deps = (replies: Reply[]) => {
