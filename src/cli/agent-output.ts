@@ -15,6 +15,7 @@ export function agentJsonEvents(ev: AgentEvent): JsonEvent[] {
       return out ? [out] : [];
     }
     case 'usage': return [{ type: 'usage', ...ev.usage }];
+    case 'mcp': return [{ type: 'mcp', server: ev.server, state: ev.state, ...(ev.tools !== undefined ? { tools: ev.tools } : {}), ...(ev.message ? { message: ev.message } : {}) }];
     case 'approval_resolved': return [{ type: 'approval', id: ev.id, name: ev.tool, decision: ev.decision, reason: ev.reason }];
     case 'tool':
       if (ev.call.state !== 'done' && ev.call.state !== 'error') return [];

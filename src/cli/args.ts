@@ -2,14 +2,14 @@
 import { parseArgs } from 'node:util';
 
 export type Command =
-  | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean; approve?: 'ask' | 'auto' | 'deny'; showRequests: boolean }
+  | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean; trustMcp: boolean; approve?: 'ask' | 'auto' | 'deny'; showRequests: boolean }
   | { name: 'models'; json: boolean; provider?: string }
   | { name: 'profiles'; json: boolean; cwd?: string; trust: boolean }
   | { name: 'help' }
   | { name: 'version' };
 
 export const USAGE = `Usage:
-  tack run [--json] [--profile NAME] [--model <provider>/<model>] [--cwd DIR] [--trust]
+  tack run [--json] [--profile NAME] [--model <provider>/<model>] [--cwd DIR] [--trust] [--trust-mcp]
            [--approve ask|auto|deny] [--show-requests] "<prompt>"
   tack models [--provider ID] [--json]
   tack profiles [--cwd DIR] [--json] [--trust]
@@ -21,7 +21,10 @@ with --trust (or TACK_TRUST=1), and never receive an API key.
 API keys: <ID>_API_KEY in the environment (e.g. OPENAI_API_KEY).
 Tools: --approve ask prompts on the terminal (the default when stdin is a TTY); without a TTY the default is deny
 (tools that ask are refused); auto runs them without asking. Protected paths, paths outside the folder, deny
-policies and commands.deny hold whatever --approve says. Ctrl+C stops the run and kills the running command.`;
+policies and commands.deny hold whatever --approve says. Ctrl+C stops the run and kills the running command.
+MCP servers: "tack.mcpServers" in the configuration file (they run), and the folder's .vscode/mcp.json, .mcp.json,
+.cursor/mcp.json — those start only with --trust-mcp (for this run) or after a yes on the terminal, and only when
+the profile's "mcpServers" names them. Skills: .tack/skills, .agents/skills, .claude/skills, .github/skills, ~/.tack/skills, …`;
 
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Command | { error: string } {
   let parsed;
@@ -35,6 +38,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Comma
         profile: { type: 'string', short: 'p' },
         cwd: { type: 'string' },
         trust: { type: 'boolean', default: false },
+        'trust-mcp': { type: 'boolean', default: false },
         approve: { type: 'string' },
         'show-requests': { type: 'boolean', default: false },
         provider: { type: 'string' },
@@ -57,7 +61,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Comma
     const approve = values.approve;
     if (approve !== undefined && approve !== 'ask' && approve !== 'auto' && approve !== 'deny') return { error: `--approve takes ask, auto or deny (got "${approve}")` };
     return {
-      name: 'run', prompt, json: !!values.json, model: values.model, cwd: values.cwd, profile: values.profile?.trim(), trust,
+      name: 'run', prompt, json: !!values.json, model: values.model, cwd: values.cwd, profile: values.profile?.trim(), trust, trustMcp: !!values['trust-mcp'],
       ...(approve ? { approve } : {}), showRequests: !!values['show-requests'],
     };
   }

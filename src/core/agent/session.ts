@@ -8,6 +8,7 @@ import { SessionLedger } from '../ledger/session';
 import type { ApprovalPort, Logger } from '../ports';
 import type { FetchFn } from '../net/timed-fetch';
 import type { ApproveMode } from './approval-policy';
+import { newSessionHarness, type SessionHarness } from './harness-tools';
 import type { AgentEvent } from './events';
 import { runAgent, type RunSetup, type RunState, type RunTools } from './loop';
 import type { StreamFn } from './step';
@@ -37,6 +38,8 @@ export class AgentSession {
   readonly state: RunState = { ledger: new SessionLedger(), sessionGrants: new Set(), budgetOverridden: false };
   /** What the model was shown of each file (hashline tags), for this session's edits. */
   snapshots = new FileSnapshots();
+  /** MCP tools activated by tool_search and nested AGENTS.md already joined: kept across runs (runTools takes it). */
+  harness: SessionHarness = newSessionHarness();
 
   constructor(private readonly deps: AgentSessionDeps) {}
 
@@ -81,6 +84,7 @@ export class AgentSession {
     this.state.sessionGrants.clear();
     this.state.budgetOverridden = false;
     this.snapshots = new FileSnapshots();
+    this.harness = newSessionHarness();
   }
 
   private lastUserIndex(): number {
