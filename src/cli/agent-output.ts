@@ -16,6 +16,7 @@ export function agentJsonEvents(ev: AgentEvent): JsonEvent[] {
     }
     case 'usage': return [{ type: 'usage', ...ev.usage }];
     case 'compaction': return [{ type: 'compaction', before: ev.before, after: ev.after, strategy: ev.strategy }];
+    case 'mcp': return [{ type: 'mcp', server: ev.server, state: ev.state, ...(ev.tools !== undefined ? { tools: ev.tools } : {}), ...(ev.message ? { message: ev.message } : {}) }];
     case 'approval_resolved': return [{ type: 'approval', id: ev.id, name: ev.tool, decision: ev.decision, reason: ev.reason }];
     case 'tool':
       if (ev.call.state !== 'done' && ev.call.state !== 'error') return [];

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 
 export type Command =
-  | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean; approve?: 'ask' | 'auto' | 'deny'; showRequests: boolean; session?: string }
+  | { name: 'run'; prompt: string; json: boolean; model?: string; cwd?: string; profile?: string; trust: boolean; trustMcp: boolean; approve?: 'ask' | 'auto' | 'deny'; showRequests: boolean; session?: string }
   | { name: 'sessions'; json: boolean; cwd?: string }
   | { name: 'models'; json: boolean; provider?: string }
   | { name: 'profiles'; json: boolean; cwd?: string; trust: boolean }
@@ -11,7 +11,7 @@ export type Command =
   | { name: 'version' };
 
 export const USAGE = `Usage:
-  tack run [--json] [--profile NAME] [--model <provider>/<model>] [--cwd DIR] [--trust]
+  tack run [--json] [--profile NAME] [--model <provider>/<model>] [--cwd DIR] [--trust] [--trust-mcp]
            [--approve ask|auto|deny] [--show-requests] [--session ID] "<prompt>"
   tack sessions [--cwd DIR] [--json]
   tack models [--provider ID] [--json]
@@ -27,7 +27,11 @@ Tools: --approve ask prompts on the terminal (the default when stdin is a TTY); 
 (tools that ask are refused); auto runs them without asking. Protected paths, paths outside the folder, deny
 policies and commands.deny hold whatever --approve says. Ctrl+C stops the run and kills the running command.
 Sessions: every run is saved under $TACK_DATA_DIR (or $XDG_DATA_HOME/tack, ~/.local/share/tack), per folder;
---session ID continues one (tack sessions lists them).`;
+--session ID continues one (tack sessions lists them).
+
+MCP servers: "tack.mcpServers" in the configuration file (they run), and the folder's .vscode/mcp.json, .mcp.json,
+.cursor/mcp.json — those start only with --trust-mcp (for this run) or after a yes on the terminal, and only when
+the profile's "mcpServers" names them. Skills: .tack/skills, .agents/skills, .claude/skills, .github/skills, ~/.tack/skills, …`;
 
 export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Command | { error: string } {
   let parsed;
@@ -41,6 +45,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Comma
         profile: { type: 'string', short: 'p' },
         cwd: { type: 'string' },
         trust: { type: 'boolean', default: false },
+        'trust-mcp': { type: 'boolean', default: false },
         approve: { type: 'string' },
         'show-requests': { type: 'boolean', default: false },
         provider: { type: 'string' },
@@ -67,7 +72,7 @@ export function parseCommand(argv: string[], env: NodeJS.ProcessEnv = {}): Comma
     const approve = values.approve;
     if (approve !== undefined && approve !== 'ask' && approve !== 'auto' && approve !== 'deny') return { error: `--approve takes ask, auto or deny (got "${approve}")` };
     return {
-      name: 'run', prompt, json: !!values.json, model: values.model, cwd: values.cwd, profile: values.profile?.trim(), trust,
+      name: 'run', prompt, json: !!values.json, model: values.model, cwd: values.cwd, profile: values.profile?.trim(), trust, trustMcp: !!values['trust-mcp'],
       ...(approve ? { approve } : {}), showRequests: !!values['show-requests'],
       ...(values.session !== undefined ? { session: values.session.trim() } : {}),
     };

@@ -17,6 +17,8 @@ export type JsonEvent =
   | { type: 'retry'; attempt: number; maxAttempts: number; waitMs: number; kind: ErrorKind; message: string }
   | { type: 'error'; kind: ErrorKind; message: string }
   | { type: 'compaction'; before: number; after: number; strategy: string }
+  /** An MCP server changed state. */
+  | { type: 'mcp'; server: string; state: string; tools?: number; message?: string }
   | { type: 'done'; stopReason: StopReason | 'error' | 'cancelled' | 'max_steps'; totals: { input: number; output: number; costUsd: number | null } };
 
 /** Maps a core stream event to its public form; tool-call deltas have none (the whole call is printed at its end). */
@@ -93,6 +95,7 @@ export class TextPrinter {
         this.w.err(`[${ev.ok ? 'ok' : 'failed'}] ${ev.name}: ${first.slice(0, 200)}\n`);
         break;
       }
+      case 'mcp': this.w.err(`[mcp] ${ev.server}: ${ev.state}${ev.tools !== undefined ? ` (${ev.tools} tools)` : ''}${ev.message ? ` — ${ev.message}` : ''}\n`); break;
       case 'retry': this.w.err(`\ntack: ${ev.message} Retrying in ${Math.ceil(ev.waitMs / 1000)} s (attempt ${ev.attempt} of ${ev.maxAttempts}).\n`); break;
       case 'compaction': this.w.err(`\n[compacted: ${ev.before} → ${ev.after} tokens (${ev.strategy})]\n`); break;
       case 'error': this.w.err(`\ntack: ${ev.kind === 'cancelled' ? 'stopped' : `error (${ev.kind})`}: ${ev.message}\n`); break;

@@ -12,6 +12,8 @@ import {
 import { readBoundedFile } from '../core/files/bounded-read';
 import { CONFIG_MAX_BYTES, configPath } from './config';
 import { jsonLine, type Writer } from './output';
+import { cliMcpConfig, cliSkills, mcpSummary } from './mcp';
+import { selectSkills } from '../core/index';
 
 /** A profiles file is a few KB; the cap keeps a hostile one from costing more than a moment to check. */
 
@@ -108,15 +110,32 @@ export async function profilesCommand(opts: { json: boolean; cwd?: string; trust
   if (!opts.trust && !opts.json) {
     w.err('tack: untrusted folder: workspace providers are ignored and edit, write and bash are denied; pass --trust (or TACK_TRUST=1) to lift this.\n');
   }
+  // MCP servers and skills as each profile would get them (workspace servers: their trust pin's state).
+  const mcpConfig = await cliMcpConfig(cwd, env);
+  for (const p of mcpConfig.problems) w.err(`${p.file}: ${p.severity}: ${p.message}\n`);
+  const scan = await cliSkills(cwd, env, opts.trust);
+  for (const d of scan.diagnostics) w.err(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`);
+  if (!opts.trust) {
+    // The folder's selections count for MCP and skills as for tools (servers still need --trust-mcp to start).
+    const trusted = await loadCliProfiles(cwd, env, settings, true, promptsDir);
+    for (const name of r.names) {
+      const t = trusted.state.resolved.profiles[name];
+      if (t) r.profiles[name] = { ...r.profiles[name], mcpServers: t.mcpServers, skills: t.skills, mcp: t.mcp };
+    }
+  }
   for (const name of r.names) {
     const p = r.profiles[name];
+    const mcpServers = await mcpSummary(mcpConfig, { ...p, restricted: false }, cwd, env);
+    const skills = selectSkills(scan.skills, p.skills).map(s => ({ name: s.name, description: s.description, source: s.source, loaded: s.loadable }));
     if (opts.json) {
-      w.out(jsonLine({ ...p, default: name === r.defaultProfile }));
+      w.out(jsonLine({ ...p, default: name === r.defaultProfile, resolvedMcpServers: mcpServers, resolvedSkills: skills }));
     } else {
       const from = p.chain.length > 1 ? `${p.source}, extends ${p.chain.slice(1).join(' → ')}` : p.source;
       w.out(`${name === r.defaultProfile ? '*' : ' '} ${name}  (${from})${p.description ? `  ${p.description}` : ''}\n`);
       const s = summary(p);
       if (s) w.out(`    ${s}\n`);
+      for (const m of mcpServers) w.out(`    mcp ${m.name} (${m.source}, ${m.transport}): ${m.selected ? 'runs' : 'offered'}, ${m.trust}\n`);
+      if (skills.length) w.out(`    skills: ${skills.map(k => k.name + (k.loaded ? '' : ' (not loaded)')).join(', ')}\n`);
     }
   }
   return 0;

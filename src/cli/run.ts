@@ -16,6 +16,8 @@ import { terminalYesNo } from './tty';
 import { loadCliProfiles, printDiagnostics } from './profiles';
 import { cliSessionStore } from './sessions';
 import { cliContextWindow } from './context';
+import { cliMcpManager, cliSkills } from './mcp';
+import { selectSkills, skillsPromptSection } from '../core/index';
 
 export interface RunArgs {
   prompt: string;
@@ -24,6 +26,7 @@ export interface RunArgs {
   cwd?: string;
   profile?: string;
   trust: boolean;
+  trustMcp?: boolean;
   approve?: 'ask' | 'auto' | 'deny';
   showRequests: boolean;
   /** Continue this saved session instead of starting one. */
@@ -47,7 +50,13 @@ export function cliRgPath(): string {
 async function toolsView(profile: ResolvedProfile, a: RunArgs, settings: TackSettings, promptsDir: string): Promise<ResolvedProfile> {
   const asTrusted = await loadCliProfiles(process.cwd(), process.env, settings, true, promptsDir);
   const view = Object.hasOwn(asTrusted.state.resolved.profiles, profile.name) ? asTrusted.state.resolved.profiles[profile.name] : profile;
-  return { ...profile, tools: view.tools, editFormat: view.editFormat, commands: view.commands, restricted: false };
+  // MCP servers and skills the folder's profile selects: workspace servers still need --trust-mcp (cli/mcp.ts).
+  return { ...profile, tools: view.tools, editFormat: view.editFormat, commands: view.commands, mcpServers: view.mcpServers, mcp: view.mcp, skills: view.skills, restricted: false };
+}
+
+/** The system prompt with the skills section (one line per skill) after it. */
+function withSkills(system: () => Promise<string>, section: string): () => Promise<string> {
+  return section ? async () => `${await system()}\n\n${section}` : system;
 }
 
 /** `--show-requests`: each request's token estimate by part and its size, printed as it leaves. */
@@ -123,10 +132,15 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   // Without --trust the folder's providers and prompt files stay unused, but its tools work, asking first: the person
   // ran the command here. Its profiles can still narrow the tools, never widen them (agent/approval-policy.ts).
   const agentProfile = a.trust ? profile : await toolsView(profile, a, loaded.settings, promptsDir);
+  const mcp = await cliMcpManager({ root, env: process.env, profile: agentProfile, trustMcp: !!a.trustMcp, tty, log, warn });
+  // Workspace skills are listed without --trust but not loaded (their text is the folder's).
+  const scan = await cliSkills(root, process.env, a.trust);
+  for (const d of scan.diagnostics) warn(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
+  const skills = selectSkills(scan.skills, agentProfile.skills);
   const tools = await runTools({
     profile: agentProfile,
     promptsDir, root, files: nodeFileOps(root), exec: nodeExec(cliRgPath()), snapshots: session.snapshots,
-    dataDir: handle.dataDir, trusted: a.trust, log,
+    dataDir: handle.dataDir, trusted: a.trust, log, mcp, skills, session: session.harness,
   });
   emit({ type: 'session', id: session.id, model: resolved.target.modelId, provider: resolved.target.endpoint.id, profile: profile.name });
 
@@ -140,7 +154,7 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
     setup: { ...prepared, profile: agentProfile, ...(contextWindow ? { contextWindow } : {}) },
     compactionPrompt: compactionPromptFrom(promptsDir),
     // The folder's AGENTS.md and prompt files reach the model only with --trust (said on stderr when skipped).
-    system: cliSystemPrompt(profile, root, a.trust, promptsDir, warn),
+    system: withSkills(cliSystemPrompt(profile, root, a.trust, promptsDir, warn), skillsPromptSection(skills)),
     ...(tools ? { tools } : {}),
   };
   let code = 1;
@@ -161,6 +175,7 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   } finally {
     process.off('SIGINT', onSigint);
     handle.close();
+    await mcp?.dispose();
   }
   const budget = checkBudget({ costUsd: session.totals.costUsd, tokens: totalTokens(session.totals) }, profile);
   if (budget.level !== 'ok' && budget.message) writer.err(`tack: ${budget.message}\n`);

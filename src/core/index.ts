@@ -75,3 +75,12 @@ export { compact, chooseCut, thresholdTokens, DEFAULT_KEEP_RECENT_TOKENS, DEFAUL
 export { compactionPromptFrom } from './compaction/prompt';
 export { compactedView, SUMMARY_HEADER } from './compaction/view';
 export { isContextOverflow } from './compaction/overflow';
+export * from './mcp/config';
+export * from './mcp/trust';
+export * from './mcp/manager';
+export { mcpToolName, toToolResult, type McpTool } from './mcp/tools';
+export { DEFAULT_DEFER_ABOVE, searchTools, entryOf, toolSearchDefinition, TOOL_SEARCH_NAME, type SearchEntry } from './mcp/tool-search';
+export type { McpToolInfo } from './mcp/client';
+export * from './skills/skills';
+export { skillTool } from './skills/skill-tool';
+export { newSessionHarness, type SessionHarness } from './agent/harness-tools';

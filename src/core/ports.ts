@@ -5,6 +5,7 @@
  */
 import type { ApprovalRequest } from './agent/events';
 import type { StoredKey } from './providers/keys';
+import type { McpServerView } from './mcp/trust';
 
 /** Where API keys come from: SecretStorage in VS Code, the environment in the CLI. Never settings. */
 export interface KeySource {
@@ -61,6 +62,15 @@ export function refusingApprovals(reason: string): ApprovalPort {
     confirmKeyOrigin: async () => false,
     confirmBudget: async () => false,
   };
+}
+
+/**
+ * Approving a workspace MCP server's definition before it starts. The editor shows a modal with the whole
+ * definition (env keys and header names only) and, when `previous` is given, what changed since it was last
+ * approved; never a chat message the model could imitate. Resolves true to start it. Must not throw.
+ */
+export interface ServerApprovalPort {
+  approveServer(def: McpServerView, previous?: McpServerView): Promise<boolean>;
 }
 
 export interface Clock {

@@ -11,7 +11,7 @@ export type ApproveMode = 'ask' | 'auto' | 'deny';
 
 /** Built-in defaults for tools a profile does not name. */
 export const DEFAULT_POLICIES: Readonly<Record<string, ToolPolicy>> = {
-  read: 'auto', glob: 'auto', grep: 'auto', todo: 'auto', skill: 'auto', edit: 'ask', write: 'ask', bash: 'ask',
+  read: 'auto', glob: 'auto', grep: 'auto', todo: 'auto', skill: 'auto', tool_search: 'auto', edit: 'ask', write: 'ask', bash: 'ask',
 };
 
 export interface PolicyInput {
@@ -35,6 +35,12 @@ export type PolicyDecision =
 
 export function policyFor(tools: Readonly<Record<string, ToolPolicy>>, tool: string): ToolPolicy {
   if (Object.hasOwn(tools, tool)) return tools[tool];
+  // MCP tools (`server__tool`): a `server__*` entry covers the server's tools; otherwise they ask.
+  const sep = tool.indexOf('__');
+  if (sep > 0) {
+    const all = `${tool.slice(0, sep)}__*`;
+    return Object.hasOwn(tools, all) ? tools[all] : 'ask';
+  }
   return Object.hasOwn(DEFAULT_POLICIES, tool) ? DEFAULT_POLICIES[tool] : 'ask';
 }
 

@@ -18,6 +18,7 @@ import type { CostSource } from '../ledger/cost';
 import type { SessionTotals } from '../ledger/session';
 import type { StoredMessage } from './transcript';
 import type { CompactionEntry, CompactionStrategy } from '../compaction/types';
+import type { McpServerState } from '../mcp/manager';
 
 export type ToolState = 'pending' | 'awaiting_approval' | 'running' | 'done' | 'error';
 
@@ -75,6 +76,8 @@ export type AgentEvent =
   | { type: 'approval_requested'; request: ApprovalRequest }
   | { type: 'approval_resolved'; id: string; tool: string; decision: ApprovalDecision; reason: string }
   | { type: 'todo'; items: Array<{ text: string; status: string }> }
+  /** An MCP server changed state (starting, ready with N tools, failed with a reason, tools_changed, …); any time in a run. */
+  | { type: 'mcp'; server: string; state: McpServerState; tools?: number; message?: string }
   | { type: 'step_end'; step: number }
   /** What was sent changed (the transcript did not): before/after prompt tokens, the strategy, the whole entry. */
   | { type: 'compaction'; before: number; after: number; strategy: CompactionStrategy; entry: CompactionEntry }

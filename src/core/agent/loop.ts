@@ -49,10 +49,13 @@ export interface RunSetup {
 
 /** The tools of a run; absent or empty: chat only. */
 export interface RunTools {
+  /** Read at each step: MCP servers and tool_search can change what is offered during a run. */
   tools: ReadonlyMap<string, Tool>;
   definitions: readonly ToolDefinition[];
   ctx: ToolContext;
   saveOutput(callId: string, text: string): Promise<string | undefined>;
+  /** MCP start-up and state changes (agent/harness-tools.ts); absent without MCP servers. */
+  harness?: { prepare(): AsyncGenerator<AgentEvent>; pending(): AgentEvent[]; release(): void };
 }
 
 /** Per-session state the loop reads and updates (held by AgentSession). */
@@ -87,7 +90,6 @@ export interface AgentRunInput {
 
 export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
   const { setup, state } = i;
-  const maxSteps = setup.profile.maxSteps ?? DEFAULT_MAX_STEPS;
   const end = (outcome: AgentOutcome): AgentEvent => ({ type: 'end', outcome, totals: state.ledger.totals });
   let system: string;
   try {
@@ -103,7 +105,22 @@ export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
     check: (target, totals) => setup.turn.check?.(target, totals)
       ?? (state.budgetOverridden ? undefined : budgetStopError(checkBudget({ costUsd: totals.costUsd, tokens: totalTokens(totals) }, setup.profile))),
   };
-  const definitions = i.tools?.definitions.length ? i.tools.definitions : undefined;
+  // MCP servers start when a run first needs tools; their state changes are events of the run.
+  if (i.tools?.harness) {
+    try {
+      for await (const ev of i.tools.harness.prepare()) yield ev;
+      yield* runSteps(i, system, turn, keys, end);
+    } finally {
+      i.tools.harness.release();
+    }
+    return;
+  }
+  yield* runSteps(i, system, turn, keys, end);
+}
+
+async function* runSteps(i: AgentRunInput, system: string, turn: TurnOptions, keys: KeySource, end: (o: AgentOutcome) => AgentEvent): AsyncGenerator<AgentEvent> {
+  const { setup, state } = i;
+  const maxSteps = setup.profile.maxSteps ?? DEFAULT_MAX_STEPS;
   // Compaction (compaction/hook.ts) runs before a request and once after a "prompt too long"; it changes what is
   // sent (forRequest reads state.compaction), never the transcript.
   const compaction: CompactContext = {
@@ -111,8 +128,10 @@ export async function* runAgent(i: AgentRunInput): AsyncGenerator<AgentEvent> {
     prompt: i.compactionPrompt, contextWindow: setup.contextWindow,
   };
   let overflowRetried = false;
-
   for (let step = 1; ; step++) {
+    // Read per step (tool_search activations, servers that became ready or failed).
+    for (const ev of i.tools?.harness?.pending() ?? []) yield ev;
+    const definitions = i.tools?.definitions.length ? i.tools.definitions : undefined;
     if (i.signal.aborted) {
       // Stopped before the first request: the turn still records its answer as cancelled.
       if (step === 1) {

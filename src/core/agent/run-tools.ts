@@ -11,6 +11,10 @@ import type { ResolvedProfile } from '../profiles/types';
 import type { FileOps } from '../tools/file-ops';
 import { toolSet } from '../tools/registry';
 import type { RunTools } from './loop';
+import type { McpManager } from '../mcp/manager';
+import type { Skill } from '../skills/skills';
+import { loadPrompt } from '../prompts';
+import { buildHarness, type SessionHarness } from './harness-tools';
 
 export interface RunToolsInput {
   profile: ResolvedProfile;
@@ -24,18 +28,33 @@ export interface RunToolsInput {
   dataDir: string;
   trusted: boolean;
   log: Logger;
+  /** The window's (or process's) MCP servers; started by the run's first step, not here. */
+  mcp?: McpManager;
+  /** The profile's selected skills (skills/skills.ts). User-level ones may be read from outside the workspace. */
+  skills?: readonly Skill[];
+  /** The session's harness state (AgentSession.harness); without it, activations last one run. */
+  session?: SessionHarness;
 }
 
 export async function runTools(i: RunToolsInput): Promise<RunTools | undefined> {
   if (!i.root) return undefined;
   const set = await toolSet(i.profile, i.promptsDir);
-  if (!set.definitions.length) return undefined;
+  if (!set.definitions.length && !i.mcp && !i.skills?.length) return undefined;
   const dataDir = path.resolve(i.dataDir);
+  // Home skills' folders may be read (never written) from outside the workspace, so `read` opens their files.
+  const skillDirs = (i.skills ?? []).filter(s => s.source === 'user' && s.loadable).map(s => path.resolve(s.dir) + path.sep);
+  const harness = buildHarness({
+    base: set, profile: i.profile, root: i.root, session: i.session ?? { activatedTools: new Set(), joinedInstructions: new Set() },
+    mcp: i.mcp, skills: i.skills, skillDescription: i.skills?.length ? await loadPrompt(path.join(i.promptsDir, 'tools'), 'skill') : undefined,
+  });
   return {
-    ...set,
+    get tools() { return harness.tools(); },
+    get definitions() { return harness.definitions(); },
+    ...(i.mcp ? { harness } : {}),
     ctx: {
       root: i.root, files: i.files, exec: i.exec, snapshots: i.snapshots, editFormat: i.profile.editFormat ?? 'hashline',
-      dataDir, allowOutside: abs => abs.startsWith(dataDir + path.sep), commands: i.profile.commands ?? {}, trusted: i.trusted, log: i.log,
+      dataDir, allowOutside: abs => abs.startsWith(dataDir + path.sep) || skillDirs.some(d => abs.startsWith(d)),
+      commands: i.profile.commands ?? {}, trusted: i.trusted, log: i.log,
     },
     async saveOutput(callId, text) {
       const file = path.join(dataDir, 'outputs', `${callId.replace(/[^A-Za-z0-9_-]/g, '_')}.txt`);

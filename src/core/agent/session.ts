@@ -8,6 +8,7 @@ import { SessionLedger } from '../ledger/session';
 import type { ApprovalPort, Logger } from '../ports';
 import type { FetchFn } from '../net/timed-fetch';
 import type { ApproveMode } from './approval-policy';
+import { newSessionHarness, type SessionHarness } from './harness-tools';
 import type { AgentEvent } from './events';
 import { runAgent, type RunSetup, type RunState, type RunTools } from './loop';
 import type { RequestHook, StreamFn } from './step';
@@ -47,6 +48,8 @@ export class AgentSession {
   readonly state: RunState = { ledger: new SessionLedger(), sessionGrants: new Set(), budgetOverridden: false, compaction: emptyCompactionState() };
   /** What the model was shown of each file (hashline tags), for this session's edits. */
   snapshots = new FileSnapshots();
+  /** MCP tools activated by tool_search and nested AGENTS.md already joined: kept across runs (runTools takes it). */
+  harness: SessionHarness = newSessionHarness();
 
   constructor(readonly deps: AgentSessionDeps, init: AgentSessionInit = {}) {
     this.id = init.id ?? newId();
@@ -95,6 +98,7 @@ export class AgentSession {
     this.state.budgetOverridden = false;
     this.state.compaction = emptyCompactionState();
     this.snapshots = new FileSnapshots();
+    this.harness = newSessionHarness();
   }
 
   private lastUserIndex(): number {

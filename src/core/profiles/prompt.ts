@@ -30,11 +30,22 @@ export function instructionFiles(profile: Pick<ResolvedProfile, 'instructions'>)
   return profile.instructions.filter(p => !workspacePathProblem(p)).map(path => ({ path, optional: false }));
 }
 
-/** The base prompt followed by each instruction file under its name; empty files are left out. */
-export function composeSystemPrompt(base: string, instructions: ReadonlyArray<{ path: string; text: string }>): string {
+/** Per instruction file: a larger AGENTS.md is cut (with a note), so one file cannot fill the context. */
+export const INSTRUCTION_MAX_CHARS = 32_000;
+
+/** The text cut to `max` characters at a line end, with a note saying so; unchanged when it fits. */
+export function capInstruction(file: string, text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const end = cut.lastIndexOf('\n');
+  return `${end > max / 2 ? cut.slice(0, end) : cut}\n\n[${file} was cut here: it has ${text.length} characters, the limit per instruction file is ${max}.]`;
+}
+
+/** The base prompt followed by each instruction file under its name (each capped); empty files are left out. */
+export function composeSystemPrompt(base: string, instructions: ReadonlyArray<{ path: string; text: string }>, maxChars = INSTRUCTION_MAX_CHARS): string {
   const parts = [base.trim()];
   for (const i of instructions) {
-    const text = i.text.trim();
+    const text = capInstruction(i.path, i.text.trim(), maxChars);
     if (text) parts.push(`# Instructions from ${i.path}\n\n${text}`);
   }
   return parts.filter(Boolean).join('\n\n');

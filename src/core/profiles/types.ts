@@ -28,6 +28,10 @@ export interface OpenRouterSpec {
   sort?: 'price' | 'throughput' | 'latency';
 }
 
+export interface McpSpec {
+  deferAbove?: number;
+}
+
 /** Rules for the bash tool (see tools/command-rules.ts). */
 export interface CommandRulesSpec {
   auto?: string[];
@@ -50,6 +54,8 @@ export interface ProfileSpec {
   commands?: CommandRulesSpec;
   skills?: string[];
   mcpServers?: string[];
+  /** MCP tools: above `deferAbove` (default 10) they are found through `tool_search` instead of all being sent. Policies: `tools` entries `server__tool` / `server__*`. */
+  mcp?: McpSpec;
   compaction?: CompactionSpec;
   maxSteps?: number;
   allowedProviders?: string[];
@@ -117,6 +123,8 @@ export interface ResolvedProfile {
   commands?: CommandRulesSpec;
   skills?: string[];
   mcpServers?: string[];
+  /** MCP tools: above `deferAbove` (default 10) they are found through `tool_search` instead of all being sent. Policies: `tools` entries `server__tool` / `server__*`. */
+  mcp?: McpSpec;
   compaction?: CompactionSpec;
   maxSteps?: number;
   allowedProviders?: string[];
