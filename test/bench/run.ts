@@ -20,6 +20,8 @@ import { resolveEndpoint } from '../../src/core/providers/registry';
 import type { ProviderRequest } from '../../src/core/providers/request';
 import { benchHarness, benchLoop } from './harness';
 import { benchEdits } from './edits';
+import { runMcpBench } from './mcp';
+import { benchSessions } from './sessions';
 
 const CHUNKS = 20_000;
 const ROUNDS = Number(process.env.TACK_BENCH_ROUNDS ?? 21);
@@ -132,6 +134,15 @@ async function all(): Promise<number> {
   await benchLoop(l => console.log(l));
   console.log('');
   await benchEdits(l => console.log(l)).catch(err => console.log(`edit bench skipped: ${(err as Error).message}`));
+  console.log('');
+  const mcp = runMcpBench();
+  console.log(`MCP tools (${mcp.tools} tools over five servers, o200k tokens per request)`);
+  console.log(`  every schema sent (what most agents do)   ${mcp.allSchemasTokens}`);
+  console.log(`  Tack: tool_search + server names          ${mcp.deferredTokens}   (target ≤ 300)`);
+  console.log(`  recall@5 over ${mcp.queries} queries               ${(mcp.recallAt5 * 100).toFixed(0)} %`);
+  console.log('  anchors: five typical real servers ≈ 55k tokens sent every request; Anthropic reports tool search cutting > 85 %');
+  console.log('');
+  await benchSessions(l => console.log(l));
   console.log(`${failed ? 0 : 1} passed, ${failed ? 1 : 0} failed`);
   return failed;
 }
