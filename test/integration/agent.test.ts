@@ -17,6 +17,8 @@ suite('Agent', () => {
 
   suiteSetup(async () => {
     server = await startOpenAIServer({ chunkDelayMs: 1 });
+    // The web workbench may save edits after a delay; this test is about a buffer that stays unsaved.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
     await config().update('providers', { local: { type: 'openai-compatible', baseUrl: server.baseUrl, label: 'Local test server' } }, vscode.ConfigurationTarget.Global);
     await config().update('model', 'local/agent-edit', vscode.ConfigurationTarget.Global);
     api = await vscode.extensions.getExtension<TackApi>('tack.tack')!.activate();
@@ -26,6 +28,7 @@ suite('Agent', () => {
   });
 
   suiteTeardown(async () => {
+    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     await config().update('model', undefined, vscode.ConfigurationTarget.Global);
     await config().update('providers', undefined, vscode.ConfigurationTarget.Global);
     await server.close();
