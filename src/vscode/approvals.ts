@@ -41,6 +41,7 @@ export class EditorApprovals implements ApprovalPort, vscode.Disposable {
       const done = (a: ApprovalAnswer) => {
         if (!this.pending.delete(request.id)) return;
         this.proposed.delete(request.nonce);
+        void this.closeDiff(request.nonce);
         signal.removeEventListener('abort', onAbort);
         resolve(a);
       };
@@ -79,6 +80,13 @@ export class EditorApprovals implements ApprovalPort, vscode.Disposable {
     const left = preview.before === undefined ? vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${preview.path}`, query: 'empty' }) : vscode.Uri.joinPath(vscode.Uri.file(root), preview.path);
     this.changed.fire(right);
     await vscode.commands.executeCommand('vscode.diff', left, right, `${preview.path} ↔ proposed by Tack`, { preview: true });
+  }
+
+  /** The diff of an answered approval has done its job: its tab closes. */
+  private async closeDiff(nonce: string): Promise<void> {
+    const tabs = vscode.window.tabGroups.all.flatMap(g => g.tabs).filter(t =>
+      t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSED_SCHEME && t.input.modified.query === nonce);
+    if (tabs.length) await vscode.window.tabGroups.close(tabs).then(undefined, err => this.log.warn(`Could not close the diff: ${(err as Error).message}`));
   }
 
   private async askModal(request: ApprovalRequest): Promise<void> {

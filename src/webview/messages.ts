@@ -20,6 +20,8 @@ export interface MessageListActions extends ToolCardActions {
 /** Within this many pixels of the end counts as "at the bottom". */
 const STICK_THRESHOLD_PX = 40;
 const COPIED_MS = 1500;
+/** A scroll this soon after the person's own input is theirs. */
+const USER_SCROLL_MS = 1000;
 
 export class MessageList {
   readonly el: HTMLDivElement;
@@ -54,8 +56,16 @@ export class MessageList {
     this.empty.append(title, hint);
     this.el.append(this.empty);
 
+    // Only the person unpins: a scroll away from the end counts when it follows their wheel, touch, key or pointer;
+    // scrolls caused by layout (blocks that were skipped off screen getting their real height) never unpin.
+    let lastUserInput = -Infinity;
+    for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown']) {
+      this.el.addEventListener(type, () => { lastUserInput = performance.now(); }, { passive: true });
+    }
     this.el.addEventListener('scroll', () => {
-      this.pinned = this.distanceFromBottom() <= STICK_THRESHOLD_PX;
+      if (this.distanceFromBottom() <= STICK_THRESHOLD_PX) this.pinned = true;
+      else if (performance.now() - lastUserInput < USER_SCROLL_MS) this.pinned = false;
+      else this.stick();
     });
     // The list also shrinks when the input grows; keep the newest text in view.
     new ResizeObserver(() => this.stick()).observe(this.el);

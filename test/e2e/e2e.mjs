@@ -540,6 +540,9 @@ try {
     await input.press('Enter');
     await replyDone('Section 60');
     const ms = Date.now() - start;
+    // The person never scrolled: the view followed the answer to its end.
+    const gap = await frame.evaluate(() => { const el = document.getElementById('messages'); return el.scrollHeight - el.scrollTop - el.clientHeight; });
+    check(gap < 60, `after the answer the conversation is ${Math.round(gap)} px above its end (it should follow the answer)`);
     const during = await frame.evaluate(() => ({ tasks: [...window.__tackLongTasks], gaps: [...window.__tackGaps] }));
     await frame.evaluate(() => { const t = performance.now(); while (performance.now() - t < 120) { /* busy */ } });
     await sleep(300);
