@@ -40,8 +40,9 @@ export class EditorApprovals implements ApprovalPort, vscode.Disposable {
     return new Promise<ApprovalAnswer>(resolve => {
       const done = (a: ApprovalAnswer) => {
         if (!this.pending.delete(request.id)) return;
-        this.proposed.delete(request.nonce);
-        void this.closeDiff(request.nonce);
+        // A rejected change's diff has done its job; an approved one stays, showing the change as it lands.
+        if (a.decision === 'denied') void this.closeDiff(request.nonce);
+        else this.proposed.delete(request.nonce);
         signal.removeEventListener('abort', onAbort);
         resolve(a);
       };
@@ -84,6 +85,7 @@ export class EditorApprovals implements ApprovalPort, vscode.Disposable {
 
   /** The diff of an answered approval has done its job: its tab closes. */
   private async closeDiff(nonce: string): Promise<void> {
+    this.proposed.delete(nonce);
     const tabs = vscode.window.tabGroups.all.flatMap(g => g.tabs).filter(t =>
       t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === PROPOSED_SCHEME && t.input.modified.query === nonce);
     if (tabs.length) await vscode.window.tabGroups.close(tabs).then(undefined, err => this.log.warn(`Could not close the diff: ${(err as Error).message}`));

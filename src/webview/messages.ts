@@ -65,7 +65,6 @@ export class MessageList {
     this.el.addEventListener('scroll', () => {
       if (this.distanceFromBottom() <= STICK_THRESHOLD_PX) this.pinned = true;
       else if (performance.now() - lastUserInput < USER_SCROLL_MS) this.pinned = false;
-      else this.stick();
     });
     // The list also shrinks when the input grows; keep the newest text in view.
     new ResizeObserver(() => this.stick()).observe(this.el);
