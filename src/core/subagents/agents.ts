@@ -50,7 +50,7 @@ export interface AgentScan {
 }
 
 export const EXPLORE: AgentDef = {
-  name: EXPLORE_AGENT, description: 'read-only search of the workspace (read, glob, grep)', tools: ['read', 'glob', 'grep'], source: 'builtin', usable: true,
+  name: EXPLORE_AGENT, description: 'read-only search (read, glob, grep)', tools: ['read', 'glob', 'grep'], source: 'builtin', usable: true,
 };
 
 /** Other tools' names for Tack's (agent files written for other tools); MCP tools `mcp__server__tool` → `server__tool`. */

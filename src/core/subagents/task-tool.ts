@@ -18,7 +18,7 @@ export const MAX_CONCURRENT_SUBAGENTS = 4;
 export const TASK_PARAMETERS = {
   type: 'object',
   properties: {
-    description: { type: 'string', description: '3-6 words' },
+    description: { type: 'string' },
     prompt: { type: 'string' },
     agent: { type: 'string' },
   },
@@ -30,7 +30,7 @@ export const TASK_PARAMETERS = {
 export async function taskDefinition(agents: readonly AgentDef[], promptsDir: string): Promise<ToolDefinition> {
   const base = await loadPrompt(path.join(promptsDir, 'tools'), TASK_TOOL);
   const list = agents.filter(a => a.usable).map(a => `${a.name}: ${a.description}`).join('; ');
-  return { name: TASK_TOOL, description: `${base}\nAgents (default ${EXPLORE_AGENT}): ${list}.`, parameters: TASK_PARAMETERS };
+  return { name: TASK_TOOL, description: `${base}\nAgents (default ${EXPLORE_AGENT}) — ${list}.`, parameters: TASK_PARAMETERS };
 }
 
 /** A counting semaphore; a waiter whose signal aborts leaves the queue. */
