@@ -1,9 +1,10 @@
 /**
  * Agent events → the CLI's public JSON Lines (output.ts): the provider's text, reasoning, usage, retry and error
  * events; `tool_call` when a call is complete, `approval` before each call runs or is refused, `tool_result` when it
- * ends; `done` last, with `max_steps` when the step limit stopped the run.
+ * ends; `subagent` when a `task` call's child starts and ends; `done` last, with `max_steps` when the step limit
+ * stopped the run.
  */
-import type { AgentEvent } from '../core/index';
+import { totalTokens, type AgentEvent } from '../core/index';
 import { toJsonEvent, totalsOf, type JsonEvent } from './output';
 
 export function agentJsonEvents(ev: AgentEvent): JsonEvent[] {
@@ -17,6 +18,16 @@ export function agentJsonEvents(ev: AgentEvent): JsonEvent[] {
     case 'usage': return [{ type: 'usage', ...ev.usage }];
     case 'compaction': return [{ type: 'compaction', before: ev.before, after: ev.after, strategy: ev.strategy }];
     case 'mcp': return [{ type: 'mcp', server: ev.server, state: ev.state, ...(ev.tools !== undefined ? { tools: ev.tools } : {}), ...(ev.message ? { message: ev.message } : {}) }];
+    // A subagent shows as its start and end; its own events stay inside (its usage is in `done`'s totals).
+    case 'subagent_start': return [{ type: 'subagent', id: ev.parentCallId, agent: ev.agent, model: ev.modelRef, state: 'running' }];
+    case 'subagent_end': {
+      const o = ev.outcome;
+      const state = o.stopReason === 'error' || o.stopReason === 'cancelled' || o.stopReason === 'max_steps' ? o.stopReason : 'done';
+      return [{
+        type: 'subagent', id: ev.parentCallId, agent: ev.agent, model: ev.modelRef, state, tokens: totalTokens(ev.usage), costUsd: ev.usage.costUsd,
+        ...(o.stopReason === 'error' ? { message: o.message } : {}),
+      }];
+    }
     case 'approval_resolved': return [{ type: 'approval', id: ev.id, name: ev.tool, decision: ev.decision, reason: ev.reason }];
     case 'tool':
       if (ev.call.state !== 'done' && ev.call.state !== 'error') return [];

@@ -1,6 +1,6 @@
 /**
  * The CLI's output. `--json` prints JSON Lines whose shapes are a public contract:
- * session, text, reasoning, tool_call, approval, tool_result, usage, retry, error, compaction, done.
+ * session, text, reasoning, tool_call, approval, tool_result, usage, retry, error, compaction, mcp, subagent, done.
  */
 import type { ErrorKind, StopReason, StreamEvent, Usage } from '../core/index';
 
@@ -19,6 +19,8 @@ export type JsonEvent =
   | { type: 'compaction'; before: number; after: number; strategy: string }
   /** An MCP server changed state. */
   | { type: 'mcp'; server: string; state: string; tools?: number; message?: string }
+  /** A `task` call's subagent started (`running`) or ended (`done`, `error`, `cancelled`, `max_steps`, with its own usage). */
+  | { type: 'subagent'; id: string; agent: string; model: string; state: 'running' | 'done' | 'error' | 'cancelled' | 'max_steps'; tokens?: number; costUsd?: number | null; message?: string }
   | { type: 'done'; stopReason: StopReason | 'error' | 'cancelled' | 'max_steps'; totals: { input: number; output: number; costUsd: number | null } };
 
 /** Maps a core stream event to its public form; tool-call deltas have none (the whole call is printed at its end). */
@@ -97,6 +99,11 @@ export class TextPrinter {
       }
       case 'mcp': this.w.err(`[mcp] ${ev.server}: ${ev.state}${ev.tools !== undefined ? ` (${ev.tools} tools)` : ''}${ev.message ? ` — ${ev.message}` : ''}\n`); break;
       case 'retry': this.w.err(`\ntack: ${ev.message} Retrying in ${Math.ceil(ev.waitMs / 1000)} s (attempt ${ev.attempt} of ${ev.maxAttempts}).\n`); break;
+      case 'subagent':
+        this.w.err(ev.state === 'running'
+          ? `[subagent] ${ev.agent} on ${ev.model}\n`
+          : `[subagent ${ev.state}] ${ev.agent}: ${ev.tokens ?? 0} tokens${ev.costUsd != null ? ` · $${ev.costUsd.toFixed(4)}` : ''}${ev.message ? ` — ${ev.message}` : ''}\n`);
+        break;
       case 'compaction': this.w.err(`\n[compacted: ${ev.before} → ${ev.after} tokens (${ev.strategy})]\n`); break;
       case 'error': this.w.err(`\ntack: ${ev.kind === 'cancelled' ? 'stopped' : `error (${ev.kind})`}: ${ev.message}\n`); break;
       case 'done': {

@@ -1,6 +1,7 @@
 /** `tack run`: one agent run in the current folder, printed as text or JSON Lines. Wiring only; the loop is core's. */
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import {
   AgentSession, breakdown, checkBudget, compactionPromptFrom, nodeExec, nodeFileOps, prepareProfileTurn, recordEvents, RequestRecorder,
   resolveTarget, restoreSession, runTools, tackFetch, totalTokens, type RequestHook, type Logger, type PriceLookup, type ResolvedProfile, type TackSettings,
@@ -17,7 +18,7 @@ import { loadCliProfiles, printDiagnostics } from './profiles';
 import { cliSessionStore } from './sessions';
 import { cliContextWindow } from './context';
 import { cliMcpManager, cliSkills } from './mcp';
-import { selectSkills, skillsPromptSection } from '../core/index';
+import { discoverAgents, selectSkills, skillsPromptSection } from '../core/index';
 
 export interface RunArgs {
   prompt: string;
@@ -137,10 +138,16 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
   const scan = await cliSkills(root, process.env, a.trust);
   for (const d of scan.diagnostics) warn(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
   const skills = selectSkills(scan.skills, agentProfile.skills);
+  // Subagents for the `task` tool: workspace agents are listed without --trust but not used (explore runs instead).
+  const agents = await discoverAgents({ root, home: process.env.HOME || os.homedir(), trusted: a.trust });
+  for (const d of agents.diagnostics) warn(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`);
+  const unused = agents.agents.filter(x => !x.usable).map(x => x.name);
+  if (unused.length && Object.hasOwn(agentProfile.tools, 'task')) warn(`the folder's agents (${unused.join(', ')}) are not used without --trust.`);
   const tools = await runTools({
     profile: agentProfile,
     promptsDir, root, files: nodeFileOps(root), exec: nodeExec(cliRgPath()), snapshots: session.snapshots,
     dataDir: handle.dataDir, trusted: a.trust, log, mcp, skills, session: session.harness,
+    agents: { agents: agents.agents, profiles: profiles.state.resolved.profiles },
   });
   emit({ type: 'session', id: session.id, model: resolved.target.modelId, provider: resolved.target.endpoint.id, profile: profile.name });
 
@@ -163,11 +170,13 @@ export async function runCommand(a: RunArgs, writer: Writer, log: Logger, prompt
     for await (const ev of session.send(a.prompt, plan, controller.signal)) {
       record(ev);
       if (ev.type === 'notice') warn(ev.message);
+      if (ev.type === 'subagent' && ev.event.type === 'notice') warn(`subagent ${ev.agent}: ${ev.event.message}`);
       for (const out of agentJsonEvents(ev)) emit(out);
-      // The usage log the editor charts gets the CLI's responses too, marked as CLI.
-      if (ev.type === 'usage') {
-        const slash = ev.modelRef.indexOf('/');
-        void book(ev.modelRef.slice(0, slash), ev.modelRef.slice(slash + 1), { type: 'usage', usage: ev.usage, costSource: ev.costSource }, profile.name)
+      // The usage log the editor charts gets the CLI's responses too (a subagent's included), marked as CLI.
+      const used = ev.type === 'usage' ? ev : ev.type === 'subagent' && ev.event.type === 'usage' ? ev.event : undefined;
+      if (used) {
+        const slash = used.modelRef.indexOf('/');
+        void book(used.modelRef.slice(0, slash), used.modelRef.slice(slash + 1), { type: 'usage', usage: used.usage, costSource: used.costSource }, profile.name)
           .catch(err => warn(`could not write the usage log: ${(err as Error).message}`));
       }
       if (ev.type === 'end') code = exitCodeOf(ev);

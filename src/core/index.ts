@@ -84,3 +84,5 @@ export type { McpToolInfo } from './mcp/client';
 export * from './skills/skills';
 export { skillTool } from './skills/skill-tool';
 export { newSessionHarness, type SessionHarness } from './agent/harness-tools';
+export { discoverAgents, parseAgentText, EXPLORE, EXPLORE_AGENT, type AgentDef, type AgentDiagnostic, type AgentScan } from './subagents/agents';
+export { taskTool, taskDefinition, MAX_CONCURRENT_SUBAGENTS } from './subagents/task-tool';

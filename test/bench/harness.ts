@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { encode } from 'gpt-tokenizer';
 import { builtinLayer, resolveProfiles } from '../../src/core/profiles/resolve';
 import { toolSet } from '../../src/core/tools/registry';
+import { taskDefinition } from '../../src/core/subagents/task-tool';
+import { EXPLORE } from '../../src/core/subagents/agents';
 import { AgentSession, type RunPlan } from '../../src/core/agent/session';
 import { settingsFromObject } from '../../src/core/config/settings';
 import { refusingApprovals, silentLogger } from '../../src/core/ports';
@@ -32,9 +34,13 @@ export async function benchHarness(log: (line: string) => void): Promise<{ leanT
   log('harness overhead per request (o200k tokens; system prompt + built-in tool definitions, dynamic parts left out)');
   log('  profile     system   tools   total   tools offered');
   let leanTotal = 0;
-  for (const name of ['lean', 'reviewer', 'local']) {
-    const p = resolved.profiles[name];
+  // The `task` tool (subagents) counts where a profile enables it, with the built-in explore agent listed; the row
+  // `lean+task` shows what turning it on in lean would cost.
+  const withTask = { ...resolved.profiles.lean, name: 'lean+task', tools: { ...resolved.profiles.lean.tools, task: 'auto' as const } };
+  for (const p of [...['lean', 'reviewer', 'local'].map(n => resolved.profiles[n]), withTask]) {
+    const name = p.name;
     const set = await toolSet(p, PROMPTS);
+    if (Object.hasOwn(p.tools, 'task') && p.tools.task !== 'deny') set.definitions.push(await taskDefinition([EXPLORE], PROMPTS));
     const tools = set.definitions.reduce((n, d) => n + encode(JSON.stringify(d)).length, 0);
     if (name === 'lean') leanTotal = system + tools;
     log(`  ${name.padEnd(10)} ${String(system).padStart(6)} ${String(tools).padStart(7)} ${String(system + tools).padStart(7)}   ${set.definitions.map(d => d.name).join(', ')}`);

@@ -11,6 +11,10 @@
  *    and a `message` per tool result, and `step_end`;
  *  - before a request, possibly one `compaction` (and its summary request's `usage`, messageId = the entry's id);
  *  - `notice` whenever core has something to tell the person that is not an error (compaction guard rails);
+ *  - while a `task` call runs (between its `running` and `done`/`error` tool events): `subagent_start`, then the
+ *    child run's own events each wrapped in `subagent` (the same contract, one level down; its `usage` totals are
+ *    this session's, since the child books into this ledger), then `subagent_end` with the child's own usage;
+ *    children running at once interleave, told apart by `parentCallId`;
  *  - last: one `end`.
  */
 import type { ErrorKind, StopReason, StreamEvent, Usage } from '../events';
@@ -82,4 +86,10 @@ export type AgentEvent =
   /** What was sent changed (the transcript did not): before/after prompt tokens, the strategy, the whole entry. */
   | { type: 'compaction'; before: number; after: number; strategy: CompactionStrategy; entry: CompactionEntry }
   | { type: 'notice'; level: 'info' | 'warning'; message: string }
+  /** A `task` call started its child agent (subagents/task-tool.ts): what a host needs for a subagent card's header. */
+  | { type: 'subagent_start'; parentCallId: string; agent: string; description: string; modelRef: string; tools: string[]; note?: string }
+  /** One event of a child run, as its own run would yield it; never nested (depth 1). */
+  | { type: 'subagent'; parentCallId: string; agent: string; event: AgentEvent }
+  /** The child ended: how, and what it used by itself (already counted once in this session's totals). */
+  | { type: 'subagent_end'; parentCallId: string; agent: string; modelRef: string; outcome: AgentOutcome; usage: SessionTotals; steps: number }
   | { type: 'end'; outcome: AgentOutcome; totals: SessionTotals };

@@ -38,6 +38,8 @@ export interface HarnessInput {
   /** Selected skills (skills.ts `selectSkills`). */
   skills?: readonly Skill[];
   skillDescription?: string;
+  /** The `task` tool and its definition, when the profile enables it (run-tools.ts builds them). */
+  task?: { tool: Tool; definition: ToolDefinition };
 }
 
 export interface Harness {
@@ -59,6 +61,8 @@ export function buildHarness(i: HarnessInput): Harness {
   const skillDefs: ToolDefinition[] = skillsOn
     ? [{ name: 'skill', description: i.skillDescription ?? 'Load a skill by name.', parameters: base.get('skill')!.parameters }]
     : [];
+  if (i.task) base.set(i.task.tool.name, i.task.tool);
+  const taskDefs = i.task ? [i.task.definition] : [];
   const mcpTools = (): McpTool[] => (i.mcp?.tools() ?? []).filter(t => policyFor(i.profile.tools, t.name) !== 'deny');
   const deferAbove = i.profile.mcp?.deferAbove ?? DEFAULT_DEFER_ABOVE;
   const search = toolSearchTool(mcpTools, i.session.activatedTools);
@@ -75,7 +79,7 @@ export function buildHarness(i: HarnessInput): Harness {
     },
     definitions() {
       const mt = mcpTools();
-      const defs = [...i.base.definitions, ...skillDefs];
+      const defs = [...i.base.definitions, ...skillDefs, ...taskDefs];
       if (mt.length <= deferAbove) return [...defs, ...mt.map(mcpDef)];
       const servers = [...new Set(mt.map(t => t.server))];
       return [...defs, toolSearchDefinition(servers, mt.length), ...mt.filter(t => i.session.activatedTools.has(t.name)).map(mcpDef)];

@@ -213,6 +213,7 @@ async function* runSteps(i: AgentRunInput, system: string, turn: TurnOptions, ke
       const env: RunnerEnv = {
         tools: i.tools.tools, ctx: i.tools.ctx, policies: setup.profile.tools, mode: i.mode, approvals: i.approvals,
         sessionGrants: state.sessionGrants, saveOutput: i.tools.saveOutput, signal: i.signal, emit: ev => chan.push(ev),
+        run: i, // the task tool's child run inherits from this one (subagents/)
       };
       const work = runToolCalls(calls, answer.id, env).finally(() => chan.close());
       for await (const ev of chan) yield ev;

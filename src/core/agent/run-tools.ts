@@ -15,6 +15,9 @@ import type { McpManager } from '../mcp/manager';
 import type { Skill } from '../skills/skills';
 import { loadPrompt } from '../prompts';
 import { buildHarness, type SessionHarness } from './harness-tools';
+import { EXPLORE, type AgentDef } from '../subagents/agents';
+import { TASK_TOOL } from '../subagents/narrow';
+import { taskDefinition, taskTool } from '../subagents/task-tool';
 
 export interface RunToolsInput {
   profile: ResolvedProfile;
@@ -34,18 +37,29 @@ export interface RunToolsInput {
   skills?: readonly Skill[];
   /** The session's harness state (AgentSession.harness); without it, activations last one run. */
   session?: SessionHarness;
+  /**
+   * For the `task` tool (when the profile enables it): the agents found (subagents/agents.ts; default explore only)
+   * and the resolved profiles an agent may name.
+   */
+  agents?: { agents: readonly AgentDef[]; profiles?: Readonly<Record<string, ResolvedProfile>> };
 }
 
 export async function runTools(i: RunToolsInput): Promise<RunTools | undefined> {
   if (!i.root) return undefined;
   const set = await toolSet(i.profile, i.promptsDir);
-  if (!set.definitions.length && !i.mcp && !i.skills?.length) return undefined;
+  const taskOn = Object.hasOwn(i.profile.tools, TASK_TOOL) && i.profile.tools[TASK_TOOL] !== 'deny';
+  if (!set.definitions.length && !i.mcp && !i.skills?.length && !taskOn) return undefined;
+  const agents = i.agents?.agents ?? [EXPLORE];
+  const task = taskOn
+    ? { tool: taskTool({ agents, ...(i.agents?.profiles ? { profiles: i.agents.profiles } : {}), promptsDir: i.promptsDir }), definition: await taskDefinition(agents, i.promptsDir) }
+    : undefined;
   const dataDir = path.resolve(i.dataDir);
   // Home skills' folders may be read (never written) from outside the workspace, so `read` opens their files.
   const skillDirs = (i.skills ?? []).filter(s => s.source === 'user' && s.loadable).map(s => path.resolve(s.dir) + path.sep);
   const harness = buildHarness({
     base: set, profile: i.profile, root: i.root, session: i.session ?? { activatedTools: new Set(), joinedInstructions: new Set() },
     mcp: i.mcp, skills: i.skills, skillDescription: i.skills?.length ? await loadPrompt(path.join(i.promptsDir, 'tools'), 'skill') : undefined,
+    ...(task ? { task } : {}),
   });
   return {
     get tools() { return harness.tools(); },

@@ -14,6 +14,7 @@ import type { Tool, ToolContext, ToolResult } from '../tools/types';
 import { TOOL_OUTPUT_LIMITS, truncateForModel } from '../tools/truncate';
 import { decide, policyFor, type ApproveMode } from './approval-policy';
 import type { AgentEvent, ToolCallView } from './events';
+import type { AgentRunInput } from './loop';
 
 export interface RunnerEnv {
   tools: ReadonlyMap<string, Tool>;
@@ -27,6 +28,8 @@ export interface RunnerEnv {
   saveOutput(callId: string, text: string): Promise<string | undefined>;
   signal: AbortSignal;
   emit(ev: AgentEvent): void;
+  /** The run the calls are made in; a delegating tool (`task`) starts its child from it. */
+  run?: AgentRunInput;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -53,11 +56,13 @@ function parseArgs(raw: string): { ok: true; value: Record<string, unknown> } | 
 
 export async function runToolCalls(calls: readonly ToolCall[], messageId: string, env: RunnerEnv): Promise<ToolResultMessage[]> {
   const results: ToolResultMessage[] = [];
+  // Consecutive calls of one group run together: read-only ones, or one delegating tool's (each task bounds itself).
+  const group = (c: ToolCall) => { const t = env.tools.get(c.name); return t?.readOnly ? 'read-only' : t?.delegates ? `delegates:${t.name}` : undefined; };
   for (let i = 0; i < calls.length;) {
-    const tool = env.tools.get(calls[i].name);
-    if (tool?.readOnly) {
+    const g = group(calls[i]);
+    if (g) {
       let j = i;
-      while (j < calls.length && env.tools.get(calls[j].name)?.readOnly) j++;
+      while (j < calls.length && group(calls[j]) === g) j++;
       results.push(...await Promise.all(calls.slice(i, j).map(c => runOne(c, messageId, env))));
       i = j;
     } else {
@@ -98,7 +103,8 @@ async function runOne(call: ToolCall, messageId: string, env: RunnerEnv): Promis
   show({ title: prepared.title });
 
   const verdict = decide({
-    tool: tool.name, readOnly: tool.readOnly, policy: policyFor(env.policies, tool.name), gate: prepared.gate,
+    // A delegating tool changes nothing itself (its child's calls are each decided), so it counts as read-only here.
+    tool: tool.name, readOnly: tool.readOnly || tool.delegates === true, policy: policyFor(env.policies, tool.name), gate: prepared.gate,
     autoReason: prepared.autoReason, mode: env.mode, canAsk: env.approvals.canAsk, trusted: env.ctx.trusted,
     sessionGrant: env.sessionGrants.has(tool.name),
   });
@@ -133,7 +139,8 @@ async function runOne(call: ToolCall, messageId: string, env: RunnerEnv): Promis
   show({ state: 'running' });
   let result: ToolResult;
   try {
-    result = await prepared.run(env.signal, chunk => env.emit({ type: 'tool_output', id: call.id, messageId, chunk }));
+    const scope = env.run ? { callId: call.id, messageId, run: env.run, emit: env.emit } : undefined;
+    result = await prepared.run(env.signal, chunk => env.emit({ type: 'tool_output', id: call.id, messageId, chunk }), scope);
   } catch (err) {
     result = { text: `${tool.name} failed: ${(err as Error).message}`, isError: true };
   }

@@ -1,7 +1,7 @@
 /**
  * The session store as a projection of AgentEvents: the loop knows nothing of storage; a host passes every event of
  * a run to the function this returns. Finished messages are written (user and tool messages when they appear,
- * assistant messages at `message_end`), each response's usage, each compaction, and the model when it changes.
+ * assistant messages at `message_end`), each response's usage (a subagent's too), each compaction, and the model when it changes.
  * Messages the session took back (a retry, a budget override re-sending a request) get a `remove` record.
  */
 import type { AgentEvent } from '../agent/events';
@@ -47,6 +47,12 @@ export function recordEvents(target: RecordTarget, session: RecordedSession, now
       case 'step_start': if (ev.modelRef !== model) { model = ev.modelRef; target.append({ type: 'meta', at: now(), model }); } break;
       case 'usage': target.append({ type: 'usage', at: now(), messageId: ev.messageId, modelRef: ev.modelRef, usage: ev.usage, costSource: ev.costSource }); break;
       case 'compaction': target.append({ type: 'compaction', ...ev.entry }); break;
+      // A subagent's responses are booked in this session's ledger, so they are saved too (its messages are not).
+      case 'subagent': {
+        const u = ev.event;
+        if (u.type === 'usage') target.append({ type: 'usage', at: now(), messageId: u.messageId, modelRef: u.modelRef, usage: u.usage, costSource: u.costSource });
+        break;
+      }
       case 'end': takeBackRemoved(); break;
       default: break;
     }

@@ -9,6 +9,8 @@ import type { ExecOps, Logger } from '../ports';
 import type { FileSnapshots } from '../edits/snapshots';
 import type { FileOps } from './file-ops';
 import type { CommandRules } from './command-rules';
+import type { AgentEvent } from '../agent/events';
+import type { AgentRunInput } from '../agent/loop';
 
 /** What every call of a run shares. */
 export interface ToolContext {
@@ -55,7 +57,20 @@ export interface PreparedCall {
   preview?: { path: string; before?: string; after: string };
   command?: string;
   /** Does exactly what was prepared; `onOutput` streams live output (bash). Must not throw. */
-  run(signal: AbortSignal, onOutput: (chunk: string) => void): Promise<ToolResult>;
+  run(signal: AbortSignal, onOutput: (chunk: string) => void, scope?: CallScope): Promise<ToolResult>;
+}
+
+/**
+ * The run a call is made in, for a tool that starts an agent of its own (the `task` tool, subagents/task-tool.ts):
+ * what a child run inherits, and the parent's event stream to report into.
+ */
+export interface CallScope {
+  callId: string;
+  messageId: string;
+  /** The parent run's input (its setup, tools, approvals, ledger): a child takes a subset, never more. */
+  run: AgentRunInput;
+  /** Adds an event to the parent run's stream, in order with the call's own events. */
+  emit(ev: AgentEvent): void;
 }
 
 export interface Tool {
@@ -66,6 +81,11 @@ export interface Tool {
   prompt: string;
   /** Read-only tools run in parallel and are the only ones allowed in Restricted Mode. */
   readOnly: boolean;
+  /**
+   * The tool does nothing itself: it runs an agent whose every call is decided on its own (the `task` tool). An
+   * untrusted folder's `auto` therefore holds for it, and consecutive calls of it run together (it bounds itself).
+   */
+  delegates?: boolean;
   /** Works out the call. An error string is a bad call the model can fix (it gets the message). */
   prepare(args: Record<string, unknown>, ctx: ToolContext): Promise<PreparedCall | { error: string }>;
 }
