@@ -14,6 +14,21 @@ export const ErrorKindSchema = z.enum([
 const MAX_ID = 200;
 const IdSchema = z.string().min(1).max(MAX_ID);
 
+/** A `task` call's child agent: its header (agent, model, usage) and its own tool calls, one line each. */
+export const SubagentViewSchema = z.object({
+  agent: z.string().max(200),
+  model: z.string().max(400),
+  state: z.enum(['running', 'done', 'error', 'cancelled']),
+  tokens: z.number().optional(),
+  costUsd: z.number().nullable().optional(),
+  note: z.string().max(2000).optional(),
+  tools: z.array(z.object({
+    id: IdSchema, name: z.string().max(200), title: z.string().max(2000),
+    state: z.enum(['pending', 'awaiting_approval', 'running', 'done', 'error']),
+  })).max(500),
+});
+export type SubagentView = z.infer<typeof SubagentViewSchema>;
+
 /** A tool call as a card: its arguments, live output, result; collapsed once done. */
 export const ToolCardSchema = z.object({
   id: IdSchema,
@@ -27,9 +42,13 @@ export const ToolCardSchema = z.object({
   output: z.string().max(MAX_TEXT).optional(),
   /** A workspace-relative file the call changed: the card links to it. */
   changedPath: z.string().max(4096).optional(),
+  /** A `task` call: its subagent's card (agent, model, cost, its own tool calls). */
+  subagent: SubagentViewSchema.optional(),
   /** Set while the call waits for the person: what it will do and why it asks; answers must carry the nonce. */
   approval: z.object({
     nonce: z.string().min(16).max(128),
+    /** The call the answer is for, when it is not this card's own (a subagent's tool call shown on its task card). */
+    callId: IdSchema.optional(),
     summary: z.string().max(8000),
     command: z.string().max(MAX_TEXT).optional(),
     /** The host can open a diff of the change. */

@@ -200,6 +200,7 @@ export class ChatController {
             break;
           }
           case 'todo': this.todo = ev.items; this.host.post({ type: 'todo', items: ev.items }); break;
+          case 'subagent_start': case 'subagent': case 'subagent_end': this.subagentEvent(ev); break;
           case 'end': outcome = ev.outcome; break;
           default: break;
         }
@@ -225,9 +226,44 @@ export class ChatController {
       ...(call.result !== undefined ? { output: call.result } : prev?.output ? { output: prev.output } : {}),
       ...(call.changedPath ? { changedPath: call.changedPath } : {}),
       ...(prev?.approval && call.state === 'awaiting_approval' ? { approval: prev.approval } : {}),
+      ...(prev?.subagent ? { subagent: prev.subagent } : {}),
     };
     forMessage.set(call.id, card);
     this.cardOwner.set(call.id, call.messageId);
+    this.postCard(card);
+  }
+
+  /** A task call's child agent, projected onto the task's own card: header, its tool calls, its approvals. */
+  private subagentEvent(ev: Extract<AgentEvent, { type: 'subagent_start' | 'subagent' | 'subagent_end' }>): void {
+    const owner = this.cardOwner.get(ev.parentCallId);
+    const card = owner ? this.cards.get(owner)?.get(ev.parentCallId) : undefined;
+    if (!card) return;
+    if (ev.type === 'subagent_start') {
+      card.subagent = { agent: ev.agent, model: ev.modelRef, state: 'running', tools: [], ...(ev.note ? { note: ev.note } : {}) };
+    } else if (ev.type === 'subagent_end') {
+      const o = ev.outcome.stopReason;
+      card.subagent = {
+        ...(card.subagent ?? { agent: ev.agent, model: ev.modelRef, tools: [] }), state: o === 'cancelled' ? 'cancelled' : o === 'error' ? 'error' : 'done',
+        tokens: ev.usage.input + ev.usage.cacheRead + ev.usage.cacheWrite + ev.usage.output, costUsd: ev.usage.costUsd,
+      };
+    } else {
+      const inner = ev.event;
+      const sub = card.subagent;
+      if (!sub) return;
+      if (inner.type === 'tool') {
+        const t = { id: inner.call.id, name: inner.call.name, title: inner.call.title, state: inner.call.state };
+        const i = sub.tools.findIndex(x => x.id === t.id);
+        if (i >= 0) sub.tools[i] = t; else sub.tools.push(t);
+      } else if (inner.type === 'approval_requested') {
+        const r = inner.request;
+        // The child's question is asked on the task's card; the answer names the child's call.
+        card.approval = { nonce: r.nonce, callId: r.id, summary: `${ev.agent}: ${r.summary}`, ...(r.command ? { command: r.command } : {}), diff: r.preview !== undefined };
+      } else if (inner.type === 'approval_resolved') {
+        if (card.approval?.callId === inner.id) delete card.approval;
+      } else {
+        return;
+      }
+    }
     this.postCard(card);
   }
 

@@ -101,6 +101,8 @@ export class TackHost {
 
   /** The status bar and the usage log, projected from each event of a run. */
   observe(ev: AgentEvent): void {
+    // A subagent's responses are booked like the session's own (its usage is already in the session totals).
+    if (ev.type === 'subagent' && ev.event.type === 'usage') { this.observe(ev.event); return; }
     if (ev.type === 'stream' && ev.event.type === 'usage' && ev.event.servedBy) {
       const ref = this.lastSetup?.modelRef ?? '';
       if (this.servedBy.get(ref) !== ev.event.servedBy) {

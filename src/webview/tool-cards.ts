@@ -132,6 +132,38 @@ export class ToolCardView {
     if (card.output !== undefined) this.setOutput(card.output);
     this.applyApproval(card);
     this.applyLinks(card.changedPath);
+    if (card.subagent || before?.subagent) this.applySubagent(card);
+  }
+
+  private subagentEl?: HTMLDivElement;
+
+  /** A task call's child agent: one header line (agent · model · tokens · cost) and a line per tool call it made. */
+  private applySubagent(card: ToolCard): void {
+    const sub = card.subagent;
+    if (!sub) { this.subagentEl?.remove(); this.subagentEl = undefined; return; }
+    if (!this.subagentEl) {
+      this.subagentEl = document.createElement('div');
+      this.subagentEl.className = 'subagent';
+      this.details.querySelector('.tool-body')?.prepend(this.subagentEl);
+      this.details.open = true;
+    }
+    const head = document.createElement('div');
+    head.className = 'subagent-head';
+    const usage = sub.tokens !== undefined ? ` · ${sub.tokens.toLocaleString()} tok${sub.costUsd != null ? ` · $${sub.costUsd.toFixed(4)}` : ''}` : '';
+    head.textContent = `${sub.agent} · ${sub.model}${usage}${sub.state === 'running' ? ' · running' : ''}`;
+    const list = document.createElement('ul');
+    list.className = 'subagent-tools';
+    for (const t of sub.tools) {
+      const li = document.createElement('li');
+      li.dataset.state = t.state;
+      li.dataset.toolId = t.id;
+      li.textContent = `${STATES[t.state].icon} ${t.title || t.name}`;
+      list.append(li);
+    }
+    const parts: HTMLElement[] = [head, list];
+    if (sub.note) { const n = document.createElement('div'); n.className = 'subagent-note'; n.textContent = sub.note; parts.push(n); }
+    this.subagentEl.replaceChildren(...parts);
+    this.el.dataset.subagent = sub.state;
   }
 
   /** The host's view of the whole output: extends what is shown, or replaces it (e.g. the final result). */
@@ -223,7 +255,7 @@ export class ToolCardView {
     }
     if (!approval || !this.approval) return;
     if (target.classList.contains('show-diff')) {
-      this.actions.showDiff(this.card.id, approval.nonce);
+      this.actions.showDiff(approval.callId ?? this.card.id, approval.nonce);
       return;
     }
     const decision = target.classList.contains('approve') ? 'approve'
@@ -235,7 +267,7 @@ export class ToolCardView {
       b.disabled = true;
     }
     this.approval.el.classList.add('answered');
-    this.actions.approve(this.card.id, approval.nonce, decision);
+    this.actions.approve(approval.callId ?? this.card.id, approval.nonce, decision);
   }
 }
 
