@@ -4,9 +4,10 @@
  * One instance per window; extension.ts wires it to the views and commands.
  */
 import * as vscode from 'vscode';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  catalogPrice, checkBudget, RESTRICTED_MODE_NOTICE, chooseOllamaNumCtx, checkExpectedQuantization, effectiveContextWindow, emptyTotals, lookupModel,
+  catalogPrice, checkBudget, discoverAgents, RESTRICTED_MODE_NOTICE, chooseOllamaNumCtx, checkExpectedQuantization, effectiveContextWindow, emptyTotals, lookupModel,
   nodeExec, nodeWorkspaceReader, prepareProfileTurn, providerDeclaredQuantization, resolveTarget, runTools, serverKindOf, systemPromptFor,
   totalTokens, usageRecord, UsageLog, type AgentEvent, type AgentSession, type KeySource, type Logger, type ProbeResult, type RunPlan,
   type SessionTotals, type TurnSetup,
@@ -75,9 +76,14 @@ export class TackHost {
     const s = this.setup();
     const folder = vscode.workspace.workspaceFolders?.[0];
     const root = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    // Subagents for the `task` tool (when the profile enables it): an untrusted folder's agents are listed, not used.
+    const agents = Object.hasOwn(s.profile.tools, 'task')
+      ? await discoverAgents({ ...(root ? { root } : {}), home: os.homedir(), trusted: vscode.workspace.isTrusted }) : undefined;
+    for (const d of agents?.diagnostics ?? []) this.d.log.warn(`${d.file}:${d.line}:${d.column}: ${d.message}`);
     const tools = await runTools({
       profile: s.profile, promptsDir: this.d.promptsDir, root, files: this.d.files(root ?? ''), exec: nodeExec(this.d.rgPath),
       snapshots: session.snapshots, dataDir: path.join(this.d.storageDir, 'sessions', session.id), trusted: vscode.workspace.isTrusted, log: this.d.log,
+      ...(agents ? { agents: { agents: agents.agents, profiles: this.d.profiles.current.resolved.profiles } } : {}),
     });
     return { setup: s, system: () => this.systemPrompt(), ...(tools ? { tools } : {}) };
   }

@@ -512,6 +512,35 @@ try {
     await idle();
   });
 
+  await step('u. subagents: a scripted task call shows a subagent card with its model, cost line and its own tool calls', async () => {
+    await idle();
+    const profilesFile = path.join(mainWs, '.tack', 'profiles.jsonc');
+    fs.mkdirSync(path.dirname(profilesFile), { recursive: true });
+    fs.writeFileSync(profilesFile, '{ "default": "delegate", "profiles": { "delegate": { "extends": "lean", "tools": { "task": "auto" } } } }\n');
+    try {
+      await until(async () => /delegate/.test(await profileItem.innerText().catch(() => '')), 20_000, () => 'the delegate profile did not become active');
+      await switchModel(page, status, 'agent-task');
+      await input.click();
+      await input.pressSequentially('delegate: what does the readme say?');
+      await input.press('Enter');
+      const card = webview.locator('.tool-card[data-subagent="done"]').last();
+      await card.waitFor({ timeout: 30_000 }).catch(async () => {
+        const cards = await webview.locator('.tool-card').evaluateAll(els => els.map(e => `${e.getAttribute('data-state')}/${e.getAttribute('data-subagent')}: ${e.textContent?.slice(0, 120)}`)).catch(() => []);
+        throw new StepError(`no finished subagent card; cards: ${JSON.stringify(cards)}`);
+      });
+      const head = await card.locator('.subagent-head').innerText();
+      check(/explore · [\w-]+\/agent-task · [\d,]+ tok/.test(head), `the subagent header is ${JSON.stringify(head)}`);
+      const tools = await card.locator('.subagent-tools li').allInnerTexts();
+      check(tools.some(t => /read README\.md/.test(t)), `the subagent's own calls: ${JSON.stringify(tools)}`);
+      await replyDone('Tool results');
+      await card.scrollIntoViewIfNeeded().catch(() => {});
+      await page.screenshot({ path: path.join(opt.out, 'e2e-subagent.png') }).catch(() => {});
+    } finally {
+      fs.rmSync(path.dirname(profilesFile), { recursive: true, force: true });
+      await until(async () => /lean/.test(await profileItem.innerText().catch(() => '')), 20_000, () => 'the lean profile did not come back').catch(() => {});
+    }
+  });
+
   // Figures, reported (not asserted): long tasks while a ~10k-token answer streams, and activation time.
   const perf = {};
   await step('s. panel under load: a ~10k-token markdown answer streamed at >2,000 tokens/s (long tasks reported)', async () => {

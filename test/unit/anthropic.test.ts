@@ -91,7 +91,7 @@ test('auth and unknown-model errors: the key variable is named; the models API l
   assert.match(forbidden.message, /\(403\).*The key was refused: Set the API key for "anthropic"/);
   const nf = errorOf(await collect(streamResponse(makeRequest(anthropic(), 'claude-9'))))!;
   assert.equal(nf.kind, 'not_found');
-  assert.match(nf.message, /does not know the model "claude-9".*Anthropic has: agent-edit, cut, cut-tool, echo/);
+  assert.match(nf.message, /does not know the model "claude-9".*Anthropic has: agent-edit, agent-task, cut, cut-tool, echo/);
 });
 
 test('the environment never redirects or adds credentials; a keyless endpoint gets no auth header', async () => {

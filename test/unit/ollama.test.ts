@@ -90,7 +90,7 @@ test('an error line mid-stream, a stream without its done line, a cut and a bad 
 test('an unknown model is not_found with the models from /api/tags; the list carries quantization', async () => {
   const nf = errorOf(await collect(streamResponse(makeRequest(ollama(), 'qwen9:1b'))))!;
   assert.equal(nf.kind, 'not_found');
-  assert.match(nf.message, /model "qwen9:1b" not found, try pulling it first.*Ollama has: agent-edit, cut, cut-tool, echo/);
+  assert.match(nf.message, /model "qwen9:1b" not found, try pulling it first.*Ollama has: agent-edit, agent-task, cut, cut-tool, echo/);
   const listing = await listModels(ollama(), undefined, makeRequest(ollama(), 'x').network);
   assert.ok(listing.models.includes('echo'));
   assert.deepEqual(listing.infos.find(i => i.id === 'echo')?.quantization, { value: 'Q4_K_M', source: 'server', detail: '/api/tags details.quantization_level' });

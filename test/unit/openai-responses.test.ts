@@ -95,6 +95,6 @@ test('errors: 401 names the key variable, unknown model lists the models, garbag
   assert.match(auth.message, /OpenAI refused the request \(401\).*OPENAI_API_KEY/);
   const nf = errorOf(await collect(streamResponse(makeRequest(openai(), 'gpt-9'))))!;
   assert.equal(nf.kind, 'not_found');
-  assert.match(nf.message, /does not know the model "gpt-9".*OpenAI has: agent-edit, cut, cut-tool, echo, .* \(and \d+ more\)\./);
+  assert.match(nf.message, /does not know the model "gpt-9".*OpenAI has: agent-edit, agent-task, cut, cut-tool, echo, .* \(and \d+ more\)\./);
   assert.equal(errorOf(await collect(streamResponse(makeRequest(openai(), 'garbage'))))?.kind, 'bad_response');
 });
