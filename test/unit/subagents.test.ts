@@ -15,6 +15,8 @@ import type { ResolvedProfile, ToolPolicy } from '../../src/core/profiles/types'
 import type { ProviderRequest } from '../../src/core/providers/request';
 import { EXPLORE, type AgentDef } from '../../src/core/subagents/agents';
 import { taskTool } from '../../src/core/subagents/task-tool';
+import { recordEvents } from '../../src/core/sessions/record-events';
+import type { SessionRecord } from '../../src/core/sessions/records';
 import { testProfile } from './agent-support';
 import { lastToolResults, scriptedModel } from './scripted-model';
 
@@ -148,6 +150,12 @@ test('usage rolls up: the child books into the parent\'s ledger once; its own us
   ]);
   const { events, end, session } = await run(model.stream, plan([tool('read', true)], { read: 'auto' }));
   assert.equal(end.totals.input, 400);
+  // The session file books the child's responses too (its totals reload whole); the child's messages stay out.
+  const records: SessionRecord[] = [];
+  const record = recordEvents({ append: r => { records.push(r); return true; } }, { messages: [] });
+  for (const ev of events) record(ev);
+  assert.equal(records.filter(r => r.type === 'usage').length, 4);
+  assert.equal(records.filter(r => r.type === 'message').length, 4, 'user, assistant, tool, assistant of the parent');
   assert.equal(end.totals.responses, 4, 'two parent and two child responses, each counted once');
   assert.deepEqual(session.state.ledger.entries.length, 4);
   const fin = events.find(e => e.type === 'subagent_end');
