@@ -517,7 +517,14 @@ try {
     const profilesFile = path.join(mainWs, '.tack', 'profiles.jsonc');
     fs.mkdirSync(path.dirname(profilesFile), { recursive: true });
     fs.writeFileSync(profilesFile, '{ "default": "delegate", "profiles": { "delegate": { "extends": "lean", "tools": { "task": "auto" } } } }\n');
+    // A new .tack folder is not always seen by the file watcher: a reload reads the profiles afresh.
+    const reloadWindow = async () => {
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await ensureTackView();
+    };
     try {
+      await reloadWindow();
       await until(async () => /delegate/.test(await profileItem.innerText().catch(() => '')), 20_000, () => 'the delegate profile did not become active');
       await switchModel(page, status, 'agent-task');
       await input.click();
@@ -537,6 +544,7 @@ try {
       await page.screenshot({ path: path.join(opt.out, 'e2e-subagent.png') }).catch(() => {});
     } finally {
       fs.rmSync(path.dirname(profilesFile), { recursive: true, force: true });
+      await reloadWindow().catch(() => {});
       await until(async () => /lean/.test(await profileItem.innerText().catch(() => '')), 20_000, () => 'the lean profile did not come back').catch(() => {});
     }
   });
