@@ -90,11 +90,15 @@ export async function runMcpSteps({ page, step, check, until, log, opt, root, St
         providers: { e2escript: { type: 'openai-compatible', baseUrl: model.baseUrl, label: 'Scripted e2e' } },
         profiles: { mcp: { extends: 'lean', model: 'e2escript/scripted', mcpServers: ['everything'] } },
       }, null, 2));
+      await runCommand('Tack: Open Chat');
+      await input.waitFor({ timeout: 30_000 }).catch(() => { throw new StepError('Tack: Open Chat did not show the chat input'); });
+      let text = '';
       await until(async () => {
-        await runCommand('Tack: Switch Profile', 'mcp').catch(() => page.keyboard.press('Escape'));
-        const text = await harness.innerText({ timeout: 3000 }).catch(() => '');
+        await runCommand('Tack: Switch Profile', 'mcp').catch(async e => { log(`     switch profile: ${e.message.split('\n')[0]}`); await page.keyboard.press('Escape'); });
+        text = await harness.innerText({ timeout: 3000 }).catch(e => `(${e.message.split('\n')[0]})`);
         return text.includes('mcp') && text.includes('everything') && text.includes('skills 1');
-      }, 60_000, () => 'the harness line does not list the profile mcp, the server everything and one skill');
+      }, 60_000, () => `the harness line does not list the profile mcp, the server everything and one skill: ${JSON.stringify(text)}`)
+        .catch(async e => { await shot('e2e-mcp-fail.png'); throw e; });
       log(`     harness: ${JSON.stringify(await harness.innerText())}`);
       await shot('e2e-mcp-harness.png');
     }, { required: false });
