@@ -83,6 +83,23 @@ export const ModelInfoSchema = z.object({
 });
 export type ModelInfo = z.infer<typeof ModelInfoSchema>;
 
+/** The session's harness at a glance: profile, tool policies, MCP servers with their state, skills. */
+export const HarnessViewSchema = z.object({
+  profile: z.string().max(200),
+  tools: z.object({ on: z.number().int().min(0), ask: z.number().int().min(0), off: z.number().int().min(0) }),
+  servers: z.array(z.object({
+    name: z.string().max(200),
+    source: z.enum(['user', 'workspace']),
+    /** starting, ready, failed, restarting, awaiting_approval, declined, offered, tools_changed, stopped, restricted… */
+    state: z.string().max(40),
+    tools: z.number().int().min(0).optional(),
+    message: z.string().max(4000).optional(),
+    stderr: z.array(z.string().max(2000)).max(20).optional(),
+  })).max(100),
+  skills: z.array(z.object({ name: z.string().max(200), loaded: z.boolean() })).max(500),
+});
+export type HarnessView = z.infer<typeof HarnessViewSchema>;
+
 export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('send'), text: z.string().min(1).max(MAX_TEXT) }),
@@ -100,6 +117,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openFile'), path: z.string().min(1).max(4096) }),
   /** Go on after the run stopped at the step limit. */
   z.object({ type: z.literal('continue') }),
+  /** The harness line was clicked: show its details. */
+  z.object({ type: z.literal('harnessDetails') }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
 
@@ -131,6 +150,8 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('notices'), items: z.array(z.object({ level: z.enum(['info', 'warning', 'error']), text: z.string().max(4000) })).max(20) }),
   /** A transient status line, e.g. "Waiting for the server…"; empty string clears it. */
   z.object({ type: z.literal('status'), text: z.string() }),
+  /** The harness line (replaces the previous one). */
+  z.object({ type: z.literal('harness'), harness: HarnessViewSchema }),
 ]);
 export type HostToWebview = z.infer<typeof HostToWebviewSchema>;
 

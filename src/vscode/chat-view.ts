@@ -77,6 +77,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'showDiff': await this.approvals().showDiff(msg.id, msg.nonce); break;
       case 'openFile': await openWorkspaceFile(msg.path); break;
       case 'continue': await c.continue(); break;
+      case 'harnessDetails': await vscode.commands.executeCommand('tack.showHarness'); break;
     }
   }
 

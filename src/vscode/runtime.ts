@@ -11,6 +11,8 @@ import { InspectState } from './inspect-state';
 import { registerLanguageModels } from './lm-provider';
 import { registerVerifyCommand } from './verify-command';
 import { EditorApprovals } from './approvals';
+import { EditorHarness } from './editor-harness';
+import { showHarnessDetails } from './harness-details';
 import { editorRgPath } from './ripgrep-path';
 import { editorFileOps } from './workspace-files';
 import type { TackApi } from './api';
@@ -48,11 +50,13 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
   // On disk the log is appended (O_APPEND), so the CLI can add its own records to the same file; elsewhere through workspace.fs.
   const usageFile = vscode.Uri.joinPath(context.globalStorageUri, 'usage.jsonl');
   const usageLog = new UsageLog(usageFile.scheme === 'file' ? nodeFileLogPort(usageFile.fsPath) : fileUsageLog(usageFile));
-  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => controller, () => approvals, logger, () => host.refresh());
+  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, () => controller, () => approvals, logger, () => { host.refresh(); harness.repost(); });
+  // MCP servers and skills: the manager is created by the first run that needs tools, stopped with the window.
+  const harness: EditorHarness = new EditorHarness({ globalState: context.globalState, profile: () => host.setup().profile, post: m => view.post(m), log: logger });
   const inspect = new InspectState(logger);
   const host = new TackHost({
     profiles, choice, facts, status, keys, log: logger, usageLog, promptsDir, storageDir: context.globalStorageUri.fsPath,
-    rgPath: editorRgPath(), files: root => editorFileOps(root), post: m => view.post(m),
+    rgPath: editorRgPath(), files: root => editorFileOps(root), post: m => view.post(m), harness,
   });
   const approvals: EditorApprovals = new EditorApprovals(
     () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, () => view.isVisible, logger,
@@ -104,6 +108,7 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
       return next;
     },
     'tack.showUsage': () => { usagePanel.show(); },
+    'tack.showHarness': () => showHarnessDetails(harness),
     ...keyCommands(context.secrets),
   };
 
@@ -126,6 +131,7 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
     profiles.onDidChange(() => lm.refresh()),
   );
 
+  context.subscriptions.push(harness, profiles.onDidChange(() => void harness.rescan()));
   context.subscriptions.push(
     channel, status, view, profiles, approvals,
     profiles.onDidChange(() => host.refresh()),

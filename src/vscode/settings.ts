@@ -17,6 +17,11 @@ export function userValue(key: (typeof KEYS)[number]): unknown {
   return i?.globalValue ?? i?.defaultValue;
 }
 
+/** `tack.mcpServers`, the user's own value only: a workspace cannot define a server that skips approval. */
+export function userMcpServers(): unknown {
+  return vscode.workspace.getConfiguration('tack').inspect('mcpServers')?.globalValue;
+}
+
 function flatSettings(): Record<string, unknown> {
   const flat: Record<string, unknown> = {};
   for (const key of KEYS) {

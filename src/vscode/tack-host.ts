@@ -13,6 +13,7 @@ import {
   type SessionTotals, type TurnSetup,
 } from '../core/index';
 import type { HostToWebview, ModelInfo } from '../shared/protocol';
+import type { EditorHarness } from './editor-harness';
 import type { ModelChoice } from './model-choice';
 import type { ModelFacts } from './model-facts';
 import type { ProfilesHost } from './profiles-host';
@@ -35,6 +36,8 @@ export interface TackHostDeps {
   rgPath: string;
   files: (root: string) => import('../core/index').FileOps;
   post(msg: HostToWebview): void;
+  /** The window's MCP servers and skills (editor-harness.ts). */
+  harness?: EditorHarness;
 }
 
 export class TackHost {
@@ -80,12 +83,16 @@ export class TackHost {
     const agents = Object.hasOwn(s.profile.tools, 'task')
       ? await discoverAgents({ ...(root ? { root } : {}), home: os.homedir(), trusted: vscode.workspace.isTrusted }) : undefined;
     for (const d of agents?.diagnostics ?? []) this.d.log.warn(`${d.file}:${d.line}:${d.column}: ${d.message}`);
+    // MCP servers (started by the run's first step) and skills; the skills section follows the system prompt.
+    const h = await this.d.harness?.forRun(s.profile);
     const tools = await runTools({
       profile: s.profile, promptsDir: this.d.promptsDir, root, files: this.d.files(root ?? ''), exec: nodeExec(this.d.rgPath),
       snapshots: session.snapshots, dataDir: path.join(this.d.storageDir, 'sessions', session.id), trusted: vscode.workspace.isTrusted, log: this.d.log,
+      ...(h?.mcp ? { mcp: h.mcp } : {}), ...(h ? { skills: h.skills } : {}), session: session.harness,
       ...(agents ? { agents: { agents: agents.agents, profiles: this.d.profiles.current.resolved.profiles } } : {}),
     });
-    return { setup: s, system: () => this.systemPrompt(), ...(tools ? { tools } : {}) };
+    const section = h?.section ?? '';
+    return { setup: s, system: section ? async () => `${await this.systemPrompt()}\n\n${section}` : () => this.systemPrompt(), ...(tools ? { tools } : {}) };
   }
 
   modelRef(): string {

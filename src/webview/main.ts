@@ -5,6 +5,7 @@
 import { parseHostMessage, type HostToWebview } from '../shared/protocol';
 import { Composer } from './composer';
 import { ContinueOffer, TodoList } from './dock';
+import { HarnessLine } from './harness-line';
 import { MessageList } from './messages';
 import { Notices } from './notices';
 import { loadDraft, post, saveDraft } from './vscodeApi';
@@ -36,12 +37,13 @@ function start(): void {
     openFile: (path) => post({ type: 'openFile', path }),
   });
   const notices = new Notices();
+  const harness = new HarnessLine(() => post({ type: 'harnessDetails' }));
   const todo = new TodoList();
   const offer = new ContinueOffer(() => post({ type: 'continue' }));
   const dock = document.createElement('div');
   dock.className = 'dock';
   dock.append(todo.el, offer.el);
-  app.replaceChildren(notices.el, list.el, dock, composer.el);
+  app.replaceChildren(notices.el, harness.el, list.el, dock, composer.el);
 
   const handle = (msg: HostToWebview): void => {
     switch (msg.type) {
@@ -87,6 +89,9 @@ function start(): void {
         break;
       case 'notices':
         notices.set(msg.items);
+        break;
+      case 'harness':
+        harness.set(msg.harness);
         break;
     }
   };

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runServingSteps } from './serving-steps.mjs';
+import { runMcpSteps } from './mcp-steps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tools = process.env.TOOLS || path.join(root, '.cache/tools');
@@ -611,6 +612,7 @@ try {
 
   // Truth in serving (test/e2e/serving-steps.mjs): Verify Providers and Inspect Last Request, in this window.
   await runServingSteps({ page, step, check, until, log, opt, root, StepError });
+  await runMcpSteps({ page, step, check, until, log, opt, root, StepError });
 
   await step('p. Restricted Mode: a repository-named endpoint is never contacted and the panel says why', async () => {
     const ollamaBefore = (await fakeServerLog(opt.ollama)).length;

@@ -2,7 +2,8 @@
  * The MCP servers of one window (the editor) or one process (the CLI). Nothing starts at construction: `start()`
  * runs when a session first needs tools, checks each server's trust pin (trust.ts), connects, and reports every
  * state change to listeners. A server that dies is restarted with backoff (its tools unavailable meanwhile); a tool
- * list that changes after approval is reported (`tools_changed`) before the new tools are offered. `dispose()`
+ * list that changes after approval is reported (`tools_changed`) before the new tools are offered — and, when the
+ * host can ask (`confirmToolsChange`), withheld until the person accepts it. `dispose()`
  * stops every process. Never throws: failures are states with a reason and the server's last stderr lines.
  */
 import type { Logger } from '../ports';
@@ -44,6 +45,12 @@ export interface McpManagerOptions {
   callTimeoutMs?: number;
   /** Restarts after a crash: at most `maxAttempts`, waiting baseDelayMs · 2^n. */
   restart?: { maxAttempts: number; baseDelayMs: number };
+  /**
+   * Asks the person about a server whose tool list or a tool's description changed since it was first seen
+   * (`change` says what changed). Its tools are withheld (state `tools_changed`) until this resolves true; false
+   * leaves them off (`declined`). Absent: the change is reported and the new list offered. Must not throw.
+   */
+  confirmToolsChange?(server: string, change: string): Promise<boolean>;
 }
 
 interface Entry {
@@ -55,6 +62,8 @@ interface Entry {
   approvedSignature?: string;
   attempts: number;
   timer?: NodeJS.Timeout;
+  /** Tool lists are applied one after another (a confirmation may be pending while another list arrives). */
+  applying?: Promise<void>;
 }
 
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
@@ -158,17 +167,43 @@ export class McpManager {
     }
     if (this.disposed) { await conn.close(); return; }
     e.conn = conn;
-    this.applyTools(e, conn.tools);
+    await this.applyTools(e, conn.tools);
   }
 
-  /** Sets the server's tools; a list that differs from the one first seen is reported before it is offered. */
-  private applyTools(e: Entry, list: McpToolInfo[]): void {
+  /** Applies tool lists in the order they came (a pending confirmation holds the later ones back). */
+  private applyTools(e: Entry, list: McpToolInfo[]): Promise<void> {
+    const next = (e.applying ?? Promise.resolve()).then(() => this.applyToolsNow(e, list));
+    e.applying = next;
+    return next;
+  }
+
+  /**
+   * Sets the server's tools; a list that differs from the one first seen is reported before it is offered, and
+   * with `confirmToolsChange` withheld until the person accepts it (the accepted list is the new reference).
+   */
+  private async applyToolsNow(e: Entry, list: McpToolInfo[]): Promise<void> {
+    const conn = e.conn;
+    if (!conn || this.disposed) return;
     const sig = signatureOf(list);
     if (e.approvedSignature !== undefined && sig !== e.approvedSignature) {
-      this.set(e, { state: 'tools_changed', tools: list.length, message: `its tool list changed since it was approved (${describeChange(e.approvedSignature, list)})` });
+      const change = describeChange(e.approvedSignature, list);
+      const message = `its tool list changed since it was approved (${change})`;
+      if (this.o.confirmToolsChange) e.tools = [];
+      this.set(e, { state: 'tools_changed', tools: list.length, message });
+      if (this.o.confirmToolsChange) {
+        let yes: boolean;
+        try {
+          yes = await this.o.confirmToolsChange(e.def.name, message);
+        } catch (err) {
+          this.o.log.warn(`MCP server "${e.def.name}": asking about its changed tools failed: ${(err as Error).message}`);
+          yes = false;
+        }
+        if (this.disposed || e.conn !== conn) return;
+        if (!yes) { this.set(e, { state: 'declined', message: `its changed tools are not offered: you declined them (${change})` }); return; }
+        e.approvedSignature = sig;
+      }
     }
     e.approvedSignature ??= sig;
-    const conn = e.conn!;
     const callTimeout = this.o.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     e.tools = list.map(t => makeMcpTool(e.def.name, t, (name, args, signal) => {
       if (!e.conn || e.conn !== conn) throw new Error('the server is not running (it is restarting or stopped); try again later');
@@ -181,7 +216,7 @@ export class McpManager {
   private async refreshTools(e: Entry): Promise<void> {
     if (!e.conn || this.disposed) return;
     try {
-      this.applyTools(e, await e.conn.listTools());
+      await this.applyTools(e, await e.conn.listTools());
     } catch (err) {
       this.o.log.warn(`MCP server "${e.def.name}": re-reading its tools failed: ${(err as Error).message}`);
     }
