@@ -536,9 +536,11 @@ try {
         const cards = await webview.locator('.tool-card').evaluateAll(els => els.map(e => `${e.getAttribute('data-state')}/${e.getAttribute('data-subagent')}: ${e.textContent?.slice(0, 120)}`)).catch(() => []);
         throw new StepError(`no finished subagent card; cards: ${JSON.stringify(cards)}`);
       });
-      const head = await card.locator('.subagent-head').innerText();
+      // The card collapses once done: read its text content, then open it for the screenshot.
+      const head = (await card.locator('.subagent-head').textContent()) ?? '';
       check(/explore · [\w-]+\/agent-task · [\d,]+ tok/.test(head), `the subagent header is ${JSON.stringify(head)}`);
-      const tools = await card.locator('.subagent-tools li').allInnerTexts();
+      const tools = await card.locator('.subagent-tools li').allTextContents();
+      await card.locator('summary.tool-header').click().catch(() => {});
       check(tools.some(t => /read README\.md/.test(t)), `the subagent's own calls: ${JSON.stringify(tools)}`);
       await replyDone('Tool results');
       await card.scrollIntoViewIfNeeded().catch(() => {});
