@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runServingSteps } from './serving-steps.mjs';
+import { runSessionsSteps } from './sessions-steps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tools = process.env.TOOLS || path.join(root, '.cache/tools');
@@ -571,6 +572,7 @@ try {
 
   // Truth in serving (test/e2e/serving-steps.mjs): Verify Providers and Inspect Last Request, in this window.
   await runServingSteps({ page, step, check, until, log, opt, root, StepError });
+  await runSessionsSteps({ page, step, check, until, log, opt, StepError, webview, input, status, ensureTackView, switchModel });
 
   await step('p. Restricted Mode: a repository-named endpoint is never contacted and the panel says why', async () => {
     const ollamaBefore = (await fakeServerLog(opt.ollama)).length;
