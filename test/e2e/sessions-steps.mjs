@@ -65,13 +65,17 @@ export async function runSessionsSteps({ page, step, check, until, log, opt, Ste
     }
     await idle();
     await runCommand('Tack: Compact Now');
-    await until(async () => (await page.locator('.quick-input-widget').innerText().catch(() => '')).includes('Optional'), 10_000, () => 'Compact Now did not ask for instructions');
+    await until(async () => (await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '')).includes('Compact Now'), 10_000, () => 'Compact Now did not ask for instructions');
     await quickInput.fill('keep the turn numbers');
+    await page.waitForTimeout(200);
     await quickInput.press('Enter');
     const card = webview.locator('#messages .compaction-card');
     await card.first().waitFor({ timeout: 30_000 }).catch(async () => {
+      await page.screenshot({ path: path.join(opt.out, 'e2e-compaction.png') }).catch(() => {});
       const markers = await webview.locator('#messages .marker').allInnerTexts().catch(() => []);
-      throw new StepError(`no compaction card appeared; markers: ${JSON.stringify(markers)}`);
+      const toasts = await page.locator('.notifications-toasts').allInnerTexts().catch(() => []);
+      const statusLine = await webview.locator('#status').innerText().catch(() => '');
+      throw new StepError(`no compaction card appeared; markers: ${JSON.stringify(markers)}, notifications: ${JSON.stringify(toasts)}, status: ${JSON.stringify(statusLine)}`);
     });
     const tokens = (await card.first().locator('.compaction-tokens').innerText()).replace(/,/g, '');
     const m = /(\d+)\s*\u2192\s*(\d+)\s*tokens/.exec(tokens);
