@@ -61,7 +61,7 @@ export async function runSessionsSteps({ page, step, check, until, log, opt, Ste
       await input.click();
       await input.fill(`Turn ${turn}: ${Array.from({ length: 1200 }, (_, i) => `w${turn}x${i}`).join(' ')}`);
       await input.press('Enter');
-      await until(async () => (await webview.locator('#messages .msg.assistant .meta', { hasText: ' out' }).count()) === turn, 30_000, () => `turn ${turn} did not finish`);
+      await until(async () => (await webview.locator('#messages .msg.assistant .meta', { hasText: ' out' }).count()) === turn, 60_000, () => `turn ${turn} did not finish`);
     }
     await idle();
     await runCommand('Tack: Compact Now');
@@ -70,7 +70,8 @@ export async function runSessionsSteps({ page, step, check, until, log, opt, Ste
     await page.waitForTimeout(200);
     await quickInput.press('Enter');
     const card = webview.locator('#messages .compaction-card');
-    await card.first().waitFor({ timeout: 30_000 }).catch(async () => {
+    // The echo model streams the whole summary request back as the summary: that takes a while.
+    await card.first().waitFor({ timeout: 180_000 }).catch(async () => {
       await page.screenshot({ path: path.join(opt.out, 'e2e-compaction.png') }).catch(() => {});
       const markers = await webview.locator('#messages .marker').allInnerTexts().catch(() => []);
       const toasts = await page.locator('.notifications-toasts').allInnerTexts().catch(() => []);

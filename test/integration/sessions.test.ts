@@ -76,6 +76,20 @@ suite('Sessions', () => {
     cards.forEach((c, i) => assert.ok(shownCards[i].title.startsWith(c.title), `${c.title} vs ${shownCards[i].title}`));
     assert.match(cards[1].output ?? '', /Not run: the person rejected it/);
     fs.rmSync(file, { force: true });
+
+    // Another writer holds the session (a second window): opening it here continues a fork, and the panel says so.
+    await vscode.commands.executeCommand('tack.newChat');
+    const other = store.open(id);
+    assert.ok(!('error' in other) && !other.handle.readOnly, 'the other writer holds the session');
+    try {
+      assert.strictEqual(await api.openSession(id), true);
+      assert.notStrictEqual(api.sessionId(), id, 'a fork, not the held session');
+      assert.deepStrictEqual(api.messages().map(m => m.text), restored.map(m => m.text), 'the fork holds a copy of the transcript');
+      const notice = api.markers().find(m => m.kind === 'notice');
+      assert.ok(notice && notice.kind === 'notice' && /open in another window/.test(notice.text), JSON.stringify(api.markers()));
+    } finally {
+      if (!('error' in other)) other.handle.close();
+    }
   });
 
   test('Compact Now on a long scripted session records a compaction with before > after; /compact says when nothing is left', async () => {
