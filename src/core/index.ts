@@ -64,6 +64,8 @@ export { breakdown, splitSystemPrompt, type TokenBreakdown, type BreakdownInput 
 export { tackFetch } from './net/dispatcher';
 // Sessions: the append-only store and its projection of AgentEvents; compaction.
 export { SessionStore, workspaceKey, type SessionStoreOptions, type SessionHandle, type OpenResult } from './sessions/store';
+export { parseLines } from './sessions/records';
+export { redactSecrets } from './providers/redact';
 export { recordEvents, type RecordTarget, type RecordedSession } from './sessions/record-events';
 export { restoreSession } from './sessions/restore';
 export { readTail, type SessionTail } from './sessions/tail';

@@ -100,7 +100,39 @@ export const HarnessViewSchema = z.object({
 });
 export type HarnessView = z.infer<typeof HarnessViewSchema>;
 
+// Sessions and compaction: what sits between messages (compaction cards, notices) and the saved sessions list.
+/** An entry of the conversation that is not a message, shown after message `afterId` (none: at the start). */
+export const MarkerSchema = z.discriminatedUnion('kind', [
+  /** A compaction: prompt tokens before/after, the strategy, and a line saying what it replaced. */
+  z.object({
+    kind: z.literal('compaction'), id: IdSchema, afterId: IdSchema.optional(), before: z.number(), after: z.number(),
+    strategy: z.string().max(40), trigger: z.string().max(40), detail: z.string().max(2000),
+  }),
+  z.object({ kind: z.literal('notice'), id: IdSchema, afterId: IdSchema.optional(), level: z.enum(['info', 'warning']), text: z.string().max(4000) }),
+]);
+export type Marker = z.infer<typeof MarkerSchema>;
+
+/** One saved session in the panel's list. */
+export const SessionRowSchema = z.object({
+  id: IdSchema, title: z.string().max(2000), updated: z.number(), model: z.string().max(400).optional(),
+  messages: z.number(), tokens: z.number(), costUsd: z.number().nullable(), current: z.boolean(),
+});
+export type SessionRow = z.infer<typeof SessionRowSchema>;
+
+/** The panel's requests about saved sessions and compactions (handled by the host's sessions UI). */
+const SessionRequestSchemas = [
+  z.object({ type: z.literal('listSessions') }),
+  z.object({ type: z.literal('openSession'), id: IdSchema }),
+  z.object({ type: z.literal('renameSession'), id: IdSchema }),
+  z.object({ type: z.literal('deleteSession'), id: IdSchema }),
+  z.object({ type: z.literal('exportSession'), id: IdSchema }),
+  /** Open what compaction `id` replaced (the messages and the summary), as a document. */
+  z.object({ type: z.literal('openReplaced'), id: IdSchema }),
+] as const;
+export type SessionRequest = z.infer<(typeof SessionRequestSchemas)[number]>;
+
 export const WebviewToHostSchema = z.discriminatedUnion('type', [
+  ...SessionRequestSchemas,
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('send'), text: z.string().min(1).max(MAX_TEXT) }),
   z.object({ type: z.literal('stop') }),
@@ -123,6 +155,10 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
 export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
 
 export const HostToWebviewSchema = z.discriminatedUnion('type', [
+  /** Sessions and compaction: every marker of the conversation (replaces them), one new marker, the sessions list. */
+  z.object({ type: z.literal('markers'), items: z.array(MarkerSchema).max(10_000) }),
+  z.object({ type: z.literal('marker'), marker: MarkerSchema }),
+  z.object({ type: z.literal('sessions'), items: z.array(SessionRowSchema).max(10_000), show: z.boolean() }),
   /** The whole conversation; sent in answer to `ready` and after a new chat. */
   z.object({ type: z.literal('state'), messages: z.array(ViewMessageSchema), busy: z.boolean(), model: ModelInfoSchema }),
   /** A message was added at the end of the list. */

@@ -1,6 +1,6 @@
 /** What `activate` returns: a small handle for integration tests and other extensions. */
 import type { SessionTotals } from '../core/index';
-import type { ViewMessage } from '../shared/protocol';
+import type { Marker, ViewMessage } from '../shared/protocol';
 
 export interface TackApi {
   /** Resolves once Tack's runtime is loaded (activation returns before); the synchronous calls need it. */
@@ -23,4 +23,10 @@ export interface TackApi {
   pendingApprovals(): Array<{ id: string; nonce: string; tool: string; summary: string }>;
   /** Answers one as the panel's buttons do (id and nonce must match). */
   answerApproval(id: string, nonce: string, decision: 'approve' | 'reject' | 'session'): boolean;
+  /** Sessions: the open session's id and file, resuming a saved one, Compact Now, the compaction cards and notices. */
+  sessionId(): string;
+  sessionFile(): string;
+  openSession(id: string): Promise<boolean>;
+  compactNow(instructions?: string): Promise<boolean>;
+  markers(): Marker[];
 }

@@ -3,8 +3,10 @@
  * run's AgentEvents (messages by stable id, tool cards, approvals, todo, Continue). Owns no facts of its own:
  * hiding or reloading the webview loses nothing — a fresh webview says `ready` and gets the whole state back.
  */
-import type { AgentEvent, AgentSession, RunPlan, StoredMessage, ToolCard } from '../core/index';
-import type { HostToWebview, ModelInfo, ToolCard as ViewCard, ViewMessage } from '../shared/protocol';
+import { compactNow, type AgentEvent, type AgentSession, type RunPlan, type StoredMessage, type ToolCard } from '../core/index';
+import type { HostToWebview, Marker, ModelInfo, ToolCard as ViewCard, ViewMessage } from '../shared/protocol';
+import { compactionMarker } from './editor-sessions';
+import { cardsFromTranscript } from './transcript-cards';
 
 export interface ControllerHost {
   post(msg: HostToWebview): void;
@@ -15,6 +17,8 @@ export interface ControllerHost {
   observe(ev: AgentEvent): void;
   /** Called after every run, with its outcome. */
   runEnded(outcome: Extract<AgentEvent, { type: 'end' }>['outcome'] | undefined): void;
+  /** Sessions: a new saved session for New Session (absent: the same session is cleared). */
+  fresh?(): { session: AgentSession; markers: Marker[] };
 }
 
 /** Streamed text is forwarded in batches, so a fast stream does not flood the webview with one post per token. */
@@ -34,7 +38,10 @@ export class ChatController {
   private todo: Array<{ text: string; status: string }> = [];
   private continueText = '';
 
-  constructor(private readonly session: AgentSession, private readonly host: ControllerHost) {}
+  /** Sessions and compaction: what sits between the messages (compaction cards, notices), in order. */
+  private markers: Marker[] = [];
+
+  constructor(public session: AgentSession, private readonly host: ControllerHost) {}
 
   get busy(): boolean {
     return this.running !== undefined;
@@ -65,12 +72,15 @@ export class ChatController {
       { type: 'state', messages: this.viewMessages(), busy: this.busy, model: this.host.modelInfo() },
       { type: 'todo', items: this.todo },
       { type: 'continueOffer', text: this.continueText },
+      { type: 'markers', items: this.markers },
     ];
   }
 
   /** Starts a run; resolves when it ends. A send while a run goes is refused (returns false). */
   send(text: string): Promise<boolean> {
     if (this.busy) return Promise.resolve(false);
+    const compact = /^\/compact(?:\s+([\s\S]*))?$/.exec(text.trim());
+    if (compact) return this.compact(compact[1]?.trim() || undefined);
     return this.start((plan, signal) => this.session.send(text, plan, signal));
   }
 
@@ -94,12 +104,52 @@ export class ChatController {
   async clear(): Promise<void> {
     this.stop();
     await this.turn;
+    const next = this.host.fresh?.();
+    if (next) { await this.adopt(next.session, next.markers); return; }
     this.session.clear();
     this.cards.clear();
     this.todo = [];
     this.continueText = '';
+    this.markers = [];
     for (const m of this.fullState()) this.host.post(m);
     this.host.runEnded(undefined);
+  }
+
+  // --- Sessions and compaction ---
+
+  /** Shows another session (resumed, or new): its messages, the tool cards rebuilt from its transcript, its markers. */
+  async adopt(session: AgentSession, markers: Marker[]): Promise<void> {
+    this.stop();
+    await this.turn;
+    this.session = session;
+    this.cards.clear();
+    this.cardOwner.clear();
+    for (const [messageId, cards] of cardsFromTranscript(session.messages, MAX_CARD_OUTPUT)) {
+      this.cards.set(messageId, cards);
+      for (const id of cards.keys()) this.cardOwner.set(id, messageId);
+    }
+    this.todo = [];
+    this.continueText = '';
+    this.markers = [...markers];
+    for (const m of this.fullState()) this.host.post(m);
+    this.host.runEnded(undefined);
+  }
+
+  /** Compact Now (and `/compact …`): compaction as a run of its own, with the person's optional instructions. */
+  compact(instructions?: string): Promise<boolean> {
+    if (this.busy) return Promise.resolve(false);
+    const run = this.start((plan, signal) => compactNow(this.session, plan, instructions, signal));
+    this.host.post({ type: 'status', text: 'Compacting the conversation…' });
+    return run;
+  }
+
+  viewMarkers(): Marker[] {
+    return [...this.markers];
+  }
+
+  private addMarker(marker: Marker): void {
+    this.markers.push(marker);
+    this.host.post({ type: 'marker', marker });
   }
 
   private start(begin: (plan: Promise<RunPlan>, signal: AbortSignal) => AsyncGenerator<AgentEvent>): Promise<boolean> {
@@ -202,6 +252,12 @@ export class ChatController {
           case 'todo': this.todo = ev.items; this.host.post({ type: 'todo', items: ev.items }); break;
           case 'subagent_start': case 'subagent': case 'subagent_end': this.subagentEvent(ev); break;
           case 'end': outcome = ev.outcome; break;
+          case 'compaction': this.addMarker(compactionMarker(ev.entry, this.session.messages.at(-1)?.id)); break;
+          case 'notice': {
+            const last = this.session.messages.at(-1)?.id;
+            this.addMarker({ kind: 'notice', id: `notice-${Date.now()}-${this.markers.length}`, ...(last ? { afterId: last } : {}), level: ev.level, text: ev.message });
+            break;
+          }
           default: break;
         }
       }

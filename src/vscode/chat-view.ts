@@ -3,7 +3,7 @@
  * nothing is posted before the webview says `ready`.
  */
 import * as vscode from 'vscode';
-import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../shared/protocol';
+import { parseWebviewMessage, type HostToWebview, type SessionRequest, type WebviewToHost } from '../shared/protocol';
 import type { ChatController } from './chat-controller';
 import type { EditorApprovals } from './approvals';
 import type { Logger } from '../core/index';
@@ -14,6 +14,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private view?: vscode.WebviewView;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Sessions: where the panel's session and compaction requests go (sessions-ui.ts). */
+  sessionRequests?: (msg: SessionRequest) => Promise<void>;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -78,6 +80,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'openFile': await openWorkspaceFile(msg.path); break;
       case 'continue': await c.continue(); break;
       case 'harnessDetails': await vscode.commands.executeCommand('tack.showHarness'); break;
+      case 'listSessions': case 'openSession': case 'renameSession': case 'deleteSession': case 'exportSession': case 'openReplaced':
+        await this.sessionRequests?.(msg); break;
     }
   }
 

@@ -64,6 +64,11 @@ function lazyApi(load: () => Promise<TackRuntime>, now: () => TackRuntime | unde
     isViewResolved: () => now()?.api.isViewResolved() ?? false,
     pendingApprovals: () => get().pendingApprovals(),
     answerApproval: (id, nonce, decision) => get().answerApproval(id, nonce, decision),
+    sessionId: () => get().sessionId(),
+    sessionFile: () => get().sessionFile(),
+    openSession: id => load().then(x => x.api.openSession(id)),
+    compactNow: instructions => load().then(x => x.api.compactNow(instructions)),
+    markers: () => get().markers(),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { AgentSession, nodeFileLogPort, tackFetch, refreshModels, usageRecord, UsageLog, usageRecordsCsv, type CostSource, type Usage } from '../core/index';
+import { nodeFileLogPort, tackFetch, refreshModels, usageRecord, UsageLog, usageRecordsCsv, type AgentSessionDeps, type CostSource, type Usage } from '../core/index';
 import { registerInspectCommand } from './inspect-command';
 import { InspectState } from './inspect-state';
 import { registerLanguageModels } from './lm-provider';
@@ -31,6 +31,9 @@ import { StatusBar } from './status-bar';
 import { TackHost } from './tack-host';
 import { fileUsageLog } from './usage-file';
 import { UsagePanel } from './usage-panel';
+import { EditorSessions } from './editor-sessions';
+import { SessionsUi } from './sessions-ui';
+import { StoredKeys } from './stored-keys';
 
 export interface TackRuntime {
   api: TackApi;
@@ -57,25 +60,39 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
   const host = new TackHost({
     profiles, choice, facts, status, keys, log: logger, usageLog, promptsDir, storageDir: context.globalStorageUri.fsPath,
     rgPath: editorRgPath(), files: root => editorFileOps(root), post: m => view.post(m), harness,
+    sessionDataDir: id => sessions.store.dataDirOf(id),
   });
   const approvals: EditorApprovals = new EditorApprovals(
     () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, () => view.isVisible, logger,
     (id, origin, previous) => keys.confirmOrigin!(id, origin, previous),
-    () => { session.state.budgetOverridden = true; void controller.retry(); },
+    () => { controller.session.state.budgetOverridden = true; void controller.retry(); },
   );
   // The session's keys are the active profile's (workspace providers never get one); resolved per run.
   // Every agent request is recorded for Tack: Inspect Last Request (keys redacted), sent with Tack's own fetch.
-  const session = new AgentSession({
+  const sessionDeps: AgentSessionDeps = {
     log: logger, approvals, mode: 'ask',
     request: r => inspect.track({ system: r.system, messages: r.messages, ...(r.tools ? { tools: r.tools } : {}) }, tackFetch(readSettings().network.proxy)),
+  };
+  // Sessions: every conversation is saved in global storage (the CLI's store too); a reload reopens the open one.
+  const storedKeys = new StoredKeys(keys, logger);
+  void storedKeys.refresh();
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const sessions = new EditorSessions({
+    dataDir: context.globalStorageUri.fsPath, workspace: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined,
+    state: context.workspaceState, log: logger, secrets: storedKeys.list, deps: sessionDeps,
   });
-  const controller: ChatController = new ChatController(session, {
+  const first = sessions.reopen() ?? sessions.fresh();
+  const controller: ChatController = new ChatController(first.session, {
     post: m => view.post(m),
-    plan: () => host.plan(session),
+    plan: () => storedKeys.refresh().then(() => host.plan(controller.session)),
     modelInfo: () => host.modelInfo(),
-    observe: ev => host.observe(ev),
-    runEnded: () => host.runEnded(session.totals),
+    observe: ev => { host.observe(ev); sessions.observe(ev); },
+    runEnded: () => host.runEnded(controller.session.totals),
+    fresh: () => sessions.fresh(),
   });
+  void controller.adopt(first.session, first.markers);
+  const sessionsUi = new SessionsUi({ sessions, controller: () => controller, post: m => view.post(m), secrets: storedKeys.list });
+  view.sessionRequests = m => sessionsUi.handle(m);
   const usagePanel = new UsagePanel(context.extensionUri, {
     records: async () => (await usageLog.read()).records,
     csv: async () => usageRecordsCsv((await usageLog.read()).records),
@@ -109,6 +126,8 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
     },
     'tack.showUsage': () => { usagePanel.show(); },
     'tack.showHarness': () => showHarnessDetails(harness),
+    'tack.compactNow': (instructions?: unknown) => sessionsUi.compactNow(instructions),
+    'tack.showSessions': async () => { await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`); sessionsUi.postList(true); },
     ...keyCommands(context.secrets),
   };
 
@@ -133,12 +152,14 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
 
   context.subscriptions.push(harness, profiles.onDidChange(() => void harness.rescan()));
   context.subscriptions.push(
+    { dispose: () => sessions.close() },
+    context.secrets.onDidChange(() => void storedKeys.refresh()),
     channel, status, view, profiles, approvals,
     profiles.onDidChange(() => host.refresh()),
     vscode.workspace.onDidChangeConfiguration(async e => {
       if (!e.affectsConfiguration('tack')) return;
       if (e.affectsConfiguration('tack.model')) await choice.forget();
-      if (e.affectsConfiguration('tack.providers')) { refreshModels(); facts.clear(); }
+      if (e.affectsConfiguration('tack.providers')) { refreshModels(); facts.clear(); void storedKeys.refresh(); }
       host.refresh();
     }),
   );
@@ -155,7 +176,12 @@ export function start(context: vscode.ExtensionContext): TackRuntime {
     statusText: () => status.modelText,
     statusTexts: () => status.texts(),
     profileName: () => profiles.active().name,
-    sessionTotals: () => session.totals,
+    sessionTotals: () => controller.session.totals,
+    sessionId: () => controller.session.id,
+    sessionFile: () => sessions.store.fileOf(controller.session.id),
+    openSession: id => sessionsUi.open(id),
+    compactNow: instructions => controller.compact(instructions),
+    markers: () => controller.viewMarkers(),
     continueRun: async () => { await controller.continue(); },
     pendingApprovals: () => approvals.list().map(r => ({ id: r.id, nonce: r.nonce, tool: r.tool, summary: r.summary })),
     answerApproval: (id, nonce, decision) => approvals.answer(id, nonce, decision),

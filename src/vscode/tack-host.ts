@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  catalogPrice, checkBudget, discoverAgents, RESTRICTED_MODE_NOTICE, chooseOllamaNumCtx, checkExpectedQuantization, effectiveContextWindow, emptyTotals, lookupModel,
+  catalogPrice, checkBudget, compactionPromptFrom, discoverAgents, RESTRICTED_MODE_NOTICE, chooseOllamaNumCtx, checkExpectedQuantization, effectiveContextWindow, emptyTotals, lookupModel,
   nodeExec, nodeWorkspaceReader, prepareProfileTurn, providerDeclaredQuantization, resolveTarget, runTools, serverKindOf, systemPromptFor,
   totalTokens, usageRecord, UsageLog, type AgentEvent, type AgentSession, type KeySource, type Logger, type ProbeResult, type RunPlan,
   type SessionTotals, type TurnSetup,
@@ -34,6 +34,8 @@ export interface TackHostDeps {
   /** Where sessions keep their own files (user storage, never the workspace). */
   storageDir: string;
   rgPath: string;
+  /** Sessions: the data folder (whole tool outputs) of a saved session, next to its file. */
+  sessionDataDir?: (id: string) => string;
   files: (root: string) => import('../core/index').FileOps;
   post(msg: HostToWebview): void;
   /** The window's MCP servers and skills (editor-harness.ts). */
@@ -48,6 +50,8 @@ export class TackHost {
   /** The upstream provider that served the last response of each model (OpenRouter), for its quantization. */
   private readonly servedBy = new Map<string, string>();
   private lastSetup?: TurnSetup;
+  /** The effective context window the status bar shows, for the model it was computed for (compaction uses it). */
+  private window?: { modelRef: string; tokens: number };
 
   constructor(private readonly d: TackHostDeps) {}
 
@@ -87,12 +91,18 @@ export class TackHost {
     const h = await this.d.harness?.forRun(s.profile);
     const tools = await runTools({
       profile: s.profile, promptsDir: this.d.promptsDir, root, files: this.d.files(root ?? ''), exec: nodeExec(this.d.rgPath),
-      snapshots: session.snapshots, dataDir: path.join(this.d.storageDir, 'sessions', session.id), trusted: vscode.workspace.isTrusted, log: this.d.log,
+      snapshots: session.snapshots, dataDir: this.d.sessionDataDir?.(session.id) ?? path.join(this.d.storageDir, 'sessions', session.id), trusted: vscode.workspace.isTrusted, log: this.d.log,
       ...(h?.mcp ? { mcp: h.mcp } : {}), ...(h ? { skills: h.skills } : {}), session: session.harness,
       ...(agents ? { agents: { agents: agents.agents, profiles: this.d.profiles.current.resolved.profiles } } : {}),
     });
     const section = h?.section ?? '';
-    return { setup: s, system: section ? async () => `${await this.systemPrompt()}\n\n${section}` : () => this.systemPrompt(), ...(tools ? { tools } : {}) };
+    // Automatic compaction needs the real window: the one the status bar shows (num_ctx sent to Ollama, probes, catalog).
+    const contextWindow = this.window?.modelRef === s.modelRef ? this.window.tokens : undefined;
+    return {
+      setup: { ...s, ...(contextWindow ? { contextWindow } : {}) },
+      system: section ? async () => `${await this.systemPrompt()}\n\n${section}` : () => this.systemPrompt(),
+      compactionPrompt: compactionPromptFrom(this.d.promptsDir), ...(tools ? { tools } : {}),
+    };
   }
 
   modelRef(): string {
@@ -174,6 +184,7 @@ export class TackHost {
       ? chooseOllamaNumCtx({ profileNumCtx: s.profile.numCtx, settingNumCtx: ollama.numCtx, modelContextLength: this.facts?.contextWindow, modelfileNumCtx: this.facts?.numCtx, maxNumCtx: ollama.maxNumCtx }).numCtx
       : undefined;
     const window = effectiveContextWindow(this.facts, target ? lookupModel(target.endpoint.id, target.modelId) : undefined, sentNumCtx);
+    this.window = window.tokens ? { modelRef: s.modelRef, tokens: window.tokens } : undefined;
     const budget = checkBudget(this.budgetTotals(), s.profile);
     this.d.status.update({
       profile: s.profile,

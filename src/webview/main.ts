@@ -8,6 +8,8 @@ import { ContinueOffer, TodoList } from './dock';
 import { HarnessLine } from './harness-line';
 import { MessageList } from './messages';
 import { Notices } from './notices';
+import { Markers } from './markers';
+import { SessionsList } from './sessions-list';
 import { loadDraft, post, saveDraft } from './vscodeApi';
 
 function start(): void {
@@ -43,7 +45,16 @@ function start(): void {
   const dock = document.createElement('div');
   dock.className = 'dock';
   dock.append(todo.el, offer.el);
-  app.replaceChildren(notices.el, harness.el, list.el, dock, composer.el);
+  // Sessions and compaction: the saved sessions list, and the cards between messages.
+  const markers = new Markers(list.el, (id) => post({ type: 'openReplaced', id }));
+  const sessions = new SessionsList({
+    open: (id) => post({ type: 'openSession', id }),
+    rename: (id) => post({ type: 'renameSession', id }),
+    exportSession: (id) => post({ type: 'exportSession', id }),
+    remove: (id) => post({ type: 'deleteSession', id }),
+    newSession: () => post({ type: 'newChat' }),
+  });
+  app.replaceChildren(notices.el, harness.el, sessions.el, list.el, dock, composer.el);
 
   const handle = (msg: HostToWebview): void => {
     switch (msg.type) {
@@ -92,6 +103,15 @@ function start(): void {
         break;
       case 'harness':
         harness.set(msg.harness);
+        break;
+      case 'markers':
+        markers.reset(msg.items);
+        break;
+      case 'marker':
+        markers.add(msg.marker);
+        break;
+      case 'sessions':
+        sessions.set(msg.items, msg.show);
         break;
     }
   };

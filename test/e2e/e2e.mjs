@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runServingSteps } from './serving-steps.mjs';
 import { runMcpSteps } from './mcp-steps.mjs';
+import { runSessionsSteps } from './sessions-steps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tools = process.env.TOOLS || path.join(root, '.cache/tools');
@@ -279,7 +280,7 @@ try {
     }, 20_000, () => 'Switch Model does not list "echo" from both the Anthropic and the OpenAI-compatible server');
     await page.keyboard.press('Escape');
     await ensureTackView();
-    // The reload in h started a new conversation: give it a turn on the OpenAI-compatible server first.
+    // The reload in h reopened the conversation (sessions); give it a turn on the OpenAI-compatible server first.
     await switchModel(page, status, 'echo', 'Local test server');
     await input.click();
     await input.fill('');
@@ -296,9 +297,8 @@ try {
     const log = await fakeServerLog(opt.anthropic);
     check(log.length === before + 1, `the Anthropic server got ${log.length - before} requests, expected 1`);
     const sent = log.at(-1).messages;
-    const firstUser = sent.find(m => m.role === 'user');
-    const firstText = typeof firstUser.content === 'string' ? firstUser.content : firstUser.content.map(c => c.text ?? '').join('');
-    check(firstText.includes('first on openai'), `the Anthropic request did not carry the earlier conversation: ${JSON.stringify(sent).slice(0, 300)}`);
+    const userTexts = sent.filter(m => m.role === 'user').map(u => (typeof u.content === 'string' ? u.content : u.content.map(c => c.text ?? '').join('')));
+    check(userTexts.some(t => t.includes('first on openai')), `the Anthropic request did not carry the earlier conversation: ${JSON.stringify(sent).slice(0, 300)}`);
     const openaiBefore = (await fakeServerLog()).length;
     await switchModel(page, status, 'echo', 'Local test server');
     await input.fill('');
@@ -615,6 +615,7 @@ try {
   // Truth in serving (test/e2e/serving-steps.mjs): Verify Providers and Inspect Last Request, in this window.
   await runServingSteps({ page, step, check, until, log, opt, root, StepError });
   await runMcpSteps({ page, step, check, until, log, opt, root, StepError });
+  await runSessionsSteps({ page, step, check, until, log, opt, StepError, webview, input, status, ensureTackView, switchModel });
 
   await step('p. Restricted Mode: a repository-named endpoint is never contacted and the panel says why', async () => {
     const ollamaBefore = (await fakeServerLog(opt.ollama)).length;
