@@ -26,7 +26,7 @@ API keys: <ID>_API_KEY in the environment (e.g. OPENAI_API_KEY).
 Tools: --approve ask prompts on the terminal (the default when stdin is a TTY); without a TTY the default is deny
 (tools that ask are refused); auto runs them without asking. Protected paths, paths outside the folder, deny
 policies and commands.deny hold whatever --approve says. Ctrl+C stops the run and kills the running command.
-Sessions: every run is saved under $TACK_DATA_DIR (or $XDG_DATA_HOME/tack, ~/.local/share/tack), per folder;
+Sessions: every run is saved in the editor's storage folder for Tack (or $TACK_DATA_DIR), per folder;
 --session ID continues one (tack sessions lists them).
 
 MCP servers: "tack.mcpServers" in the configuration file (they run), and the folder's .vscode/mcp.json, .mcp.json,

@@ -4,6 +4,7 @@
  * repository). A workspace server starts only with `--trust-mcp` (its definition counts as approved for this run,
  * nothing is stored) or after a yes on the terminal (stored, pinned to the definition's hash). Wiring only.
  */
+import { tackDataDir } from './usage-store';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
@@ -16,9 +17,6 @@ import { CONFIG_MAX_BYTES, configPath } from './config';
 import { terminalSafe } from './output';
 
 /** Where the CLI keeps data that belongs to the user, not the repository. */
-export function cliDataDir(env: NodeJS.ProcessEnv): string {
-  return env.TACK_DATA_DIR || path.join(env.XDG_DATA_HOME || path.join(os.homedir(), '.local', 'share'), 'tack');
-}
 
 /** `tack.mcpServers` from the configuration file (undefined when absent or unreadable: loadSettings reports that). */
 async function userServers(env: NodeJS.ProcessEnv): Promise<unknown> {
@@ -84,7 +82,7 @@ export async function cliMcpManager(i: CliMcpInput): Promise<McpManager | undefi
   return new McpManager({
     servers: sel.run, offered: sel.offered, log: i.log,
     trust: {
-      root: i.root, store: fileTrustStore(path.join(cliDataDir(i.env), 'mcp-trust.json')), workspaceTrusted: true, approveAll: i.trustMcp,
+      root: i.root, store: fileTrustStore(path.join(tackDataDir(i.env), 'mcp-trust.json')), workspaceTrusted: true, approveAll: i.trustMcp,
       ...(i.tty && !i.trustMcp ? { port: terminalServerApprovals() } : {}),
     },
     ...(i.env.TACK_MCP_START_TIMEOUT_MS ? { startTimeoutMs: Number(i.env.TACK_MCP_START_TIMEOUT_MS) } : {}),
@@ -94,7 +92,7 @@ export async function cliMcpManager(i: CliMcpInput): Promise<McpManager | undefi
 /** For `tack profiles`: each server the profile would run or offer, with its trust state. */
 export async function mcpSummary(config: McpConfig, profile: ResolvedProfile, root: string, env: NodeJS.ProcessEnv) {
   const sel = selectServers(config, profile);
-  const store = fileTrustStore(path.join(cliDataDir(env), 'mcp-trust.json'));
+  const store = fileTrustStore(path.join(tackDataDir(env), 'mcp-trust.json'));
   const row = async (s: McpConfig['servers'][string], selected: boolean) => ({
     name: s.name, source: s.source, file: s.file, transport: s.transport, selected,
     trust: await trustStateOf(s, { root, store, workspaceTrusted: true }),

@@ -5,10 +5,6 @@ import { tackDataDir } from './usage-store';
 import { jsonLine, type Writer } from './output';
 
 /** Tack's user data folder: TACK_DATA_DIR, else $XDG_DATA_HOME/tack, else ~/.local/share/tack. Never the repository. */
-/** The editor's own storage folder for Tack (usage-store.ts): the CLI and the editor keep one session store. */
-export function cliDataDir(env: NodeJS.ProcessEnv): string {
-  return tackDataDir(env);
-}
 
 /** Environment variables that hold credentials: their values never enter a session file. */
 const SECRET_VAR = /(_API_KEY|_TOKEN|_SECRET|_SECRET_ACCESS_KEY|_ACCESS_KEY_ID|_PASSWORD)$/;
@@ -19,7 +15,7 @@ export function envSecrets(env: NodeJS.ProcessEnv): string[] {
 
 export function cliSessionStore(env: NodeJS.ProcessEnv, workspace: string, log: Logger): SessionStore {
   const secrets = envSecrets(env);
-  return new SessionStore({ dataDir: cliDataDir(env), workspace, log, secrets: () => secrets });
+  return new SessionStore({ dataDir: tackDataDir(env), workspace, log, secrets: () => secrets });
 }
 
 export async function sessionsCommand(a: { json: boolean; cwd?: string }, writer: Writer, log: Logger, env: NodeJS.ProcessEnv): Promise<number> {
