@@ -546,7 +546,8 @@ try {
       await card.scrollIntoViewIfNeeded().catch(() => {});
       await page.screenshot({ path: path.join(opt.out, 'e2e-subagent.png') }).catch(() => {});
     } finally {
-      fs.rmSync(path.dirname(profilesFile), { recursive: true, force: true });
+      // Back to the built-in default; the file stays (a later step overwrites it, which the watcher always sees).
+      fs.writeFileSync(profilesFile, '{ "profiles": {} }\n');
       await reloadWindow().catch(() => {});
       await until(async () => /lean/.test(await profileItem.innerText().catch(() => '')), 20_000, () => 'the lean profile did not come back').catch(() => {});
     }
