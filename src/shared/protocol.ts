@@ -149,6 +149,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openFile'), path: z.string().min(1).max(4096) }),
   /** Go on after the run stopped at the step limit. */
   z.object({ type: z.literal('continue') }),
+  /** Send the whole conversation, not only its tail. */
+  z.object({ type: z.literal('showEarlier') }),
   /** The harness line was clicked: show its details. */
   z.object({ type: z.literal('harnessDetails') }),
 ]);
@@ -160,7 +162,11 @@ export const HostToWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('marker'), marker: MarkerSchema }),
   z.object({ type: z.literal('sessions'), items: z.array(SessionRowSchema).max(10_000), show: z.boolean() }),
   /** The whole conversation; sent in answer to `ready` and after a new chat. */
-  z.object({ type: z.literal('state'), messages: z.array(ViewMessageSchema), busy: z.boolean(), model: ModelInfoSchema }),
+  z.object({
+    type: z.literal('state'), messages: z.array(ViewMessageSchema), busy: z.boolean(), model: ModelInfoSchema,
+    /** How many earlier messages are not sent (a long session opens at its tail; `showEarlier` asks for them). */
+    earlier: z.number().int().min(0).optional(),
+  }),
   /** A message was added at the end of the list. */
   z.object({ type: z.literal('append'), message: ViewMessageSchema }),
   /** Streamed text for the message `id`. */

@@ -67,9 +67,21 @@ export class ChatController {
     return this.session.messages.flatMap(m => this.viewMessage(m) ?? []);
   }
 
+  /** A long conversation opens at its tail: the panel renders at most this many messages until asked for more. */
+  static readonly TAIL = 200;
+  private showAll = false;
+
+  /** The panel asked for the whole conversation. */
+  showEarlier(): void {
+    this.showAll = true;
+    for (const m of this.fullState()) this.host.post(m);
+  }
+
   fullState(): HostToWebview[] {
+    const all = this.viewMessages();
+    const earlier = this.showAll ? 0 : Math.max(0, all.length - ChatController.TAIL);
     return [
-      { type: 'state', messages: this.viewMessages(), busy: this.busy, model: this.host.modelInfo() },
+      { type: 'state', messages: earlier ? all.slice(earlier) : all, busy: this.busy, model: this.host.modelInfo(), ...(earlier ? { earlier } : {}) },
       { type: 'todo', items: this.todo },
       { type: 'continueOffer', text: this.continueText },
       { type: 'markers', items: this.markers },
@@ -107,6 +119,7 @@ export class ChatController {
     const next = this.host.fresh?.();
     if (next) { await this.adopt(next.session, next.markers); return; }
     this.session.clear();
+    this.showAll = false;
     this.cards.clear();
     this.todo = [];
     this.continueText = '';
@@ -120,6 +133,7 @@ export class ChatController {
   /** Shows another session (resumed, or new): its messages, the tool cards rebuilt from its transcript, its markers. */
   async adopt(session: AgentSession, markers: Marker[]): Promise<void> {
     this.stop();
+    this.showAll = false;
     await this.turn;
     this.session = session;
     this.cards.clear();

@@ -79,6 +79,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case 'showDiff': await this.approvals().showDiff(msg.id, msg.nonce); break;
       case 'openFile': await openWorkspaceFile(msg.path); break;
       case 'continue': await c.continue(); break;
+      case 'showEarlier': c.showEarlier(); break;
       case 'harnessDetails': await vscode.commands.executeCommand('tack.showHarness'); break;
       case 'listSessions': case 'openSession': case 'renameSession': case 'deleteSession': case 'exportSession': case 'openReplaced':
         await this.sessionRequests?.(msg); break;

@@ -4,6 +4,7 @@
  */
 import { parseHostMessage, type HostToWebview } from '../shared/protocol';
 import { Composer } from './composer';
+import { EarlierMessages } from './earlier';
 import { ContinueOffer, TodoList } from './dock';
 import { HarnessLine } from './harness-line';
 import { MessageList } from './messages';
@@ -54,11 +55,13 @@ function start(): void {
     remove: (id) => post({ type: 'deleteSession', id }),
     newSession: () => post({ type: 'newChat' }),
   });
-  app.replaceChildren(notices.el, harness.el, sessions.el, list.el, dock, composer.el);
+  const earlier = new EarlierMessages(() => post({ type: 'showEarlier' }));
+  app.replaceChildren(notices.el, harness.el, sessions.el, earlier.el, list.el, dock, composer.el);
 
   const handle = (msg: HostToWebview): void => {
     switch (msg.type) {
       case 'state':
+        earlier.set(msg.earlier);
         list.reset(msg.messages);
         list.setBusy(msg.busy);
         composer.setBusy(msg.busy);

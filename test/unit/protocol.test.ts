@@ -34,3 +34,9 @@ test('approval answers from the webview must name a decision and carry a nonce f
   assert.equal(parseWebviewMessage({ type: 'approve', id: 'call_1', nonce: 'n', decision: 'always' }), undefined);
   assert.equal(parseWebviewMessage({ type: 'openFile', path: '' }), undefined);
 });
+
+test('a long conversation opens at its tail: state says how many earlier messages were not sent; showEarlier asks for them', () => {
+  assert.ok(parseHostMessage({ type: 'state', messages: [], busy: false, model: { label: 'm', ref: null }, earlier: 9800 }));
+  assert.equal(parseHostMessage({ type: 'state', messages: [], busy: false, model: { label: 'm', ref: null }, earlier: -1 }), undefined);
+  assert.ok(parseWebviewMessage({ type: 'showEarlier' }));
+});
