@@ -11,6 +11,8 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { paletteRunner } from './palette.mjs';
+
 export async function runMcpSteps({ page, step, check, until, log, opt, root, StepError }) {
   const require = createRequire(import.meta.url);
   const { startScriptedServer } = require(path.join(root, 'out/test/fixtures/scripted-server.js'));
@@ -20,7 +22,6 @@ export async function runMcpSteps({ page, step, check, until, log, opt, root, St
   const input = webview.locator('#input');
   const harness = webview.locator('#harness');
   const dialog = page.locator('.monaco-dialog-box');
-  const quickInput = page.locator('.quick-input-widget input');
   const shot = name => page.screenshot({ path: path.join(opt.out, name) }).catch(() => {});
   const created = [];
   const write = (rel, text) => {
@@ -40,17 +41,7 @@ export async function runMcpSteps({ page, step, check, until, log, opt, root, St
     if (/skill/.test(text)) return { calls: [{ name: 'skill', args: { name: 'e2e-notes' } }] };
     return { calls: [{ name: 'everything__echo', args: { message: `hi from e2e ${text.length}` } }] };
   }], { repeatLast: true });
-  const runCommand = async (title, pick) => {
-    await page.locator('.part.statusbar').click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('F1');
-    await quickInput.waitFor({ timeout: 10_000 });
-    await quickInput.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^Tack: /, '') }).first().click({ timeout: 10_000 });
-    if (pick) {
-      await quickInput.fill(pick);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().click({ timeout: 10_000 });
-    }
-  };
+  const runCommand = paletteRunner(page);
   const idle = () => webview.locator('#send:not([hidden])').waitFor({ timeout: 60_000 }).catch(() => { throw new StepError('the panel stayed busy'); });
   const send = async text => {
     await idle();

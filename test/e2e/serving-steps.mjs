@@ -9,19 +9,15 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { paletteRunner } from './palette.mjs';
+
 export async function runServingSteps({ page, step, check, until, log, opt, root, StepError }) {
   const require = createRequire(import.meta.url);
   const { startVerifyServer } = require(path.join(root, 'out/test/fixtures/verify-server.js'));
   const servers = [];
   const planted = `sk-planted-verify-${Date.now().toString(36)}`;
   const quickInput = page.locator('.quick-input-widget input');
-  const runCommand = async title => {
-    await page.locator('.part.statusbar').click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('F1');
-    await quickInput.waitFor({ timeout: 10_000 });
-    await quickInput.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^Tack: /, '') }).first().click({ timeout: 10_000 });
-  };
+  const runCommand = paletteRunner(page);
   const setKey = async label => {
     // The provider shows up once VS Code has read the changed settings file: reopen the picker until it does.
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();

@@ -4,16 +4,12 @@
 //   x2. Tack: Compact Now (with instructions) on a long scripted session shows the compaction card with before/after
 //       tokens, before > after; its link opens what was replaced (screenshot e2e-compaction.png).
 
+import { paletteRunner } from './palette.mjs';
+
 export async function runSessionsSteps({ page, step, check, until, log, opt, StepError, webview, input, status, ensureTackView, switchModel }) {
   const path = await import('node:path');
   const quickInput = page.locator('.quick-input-widget input');
-  const runCommand = async title => {
-    await page.locator('.part.statusbar').click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('F1');
-    await quickInput.waitFor({ timeout: 10_000 });
-    await quickInput.fill(`>${title}`);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^Tack: /, '') }).first().click({ timeout: 10_000 });
-  };
+  const runCommand = paletteRunner(page);
   const idle = () => webview.locator('#send:not([hidden])').waitFor({ timeout: 60_000 })
     .catch(() => { throw new StepError('the panel stayed busy'); });
   const cardTitles = () => webview.locator('.tool-card').evaluateAll(els => els.map(e => `${e.getAttribute('data-state')}: ${e.querySelector('.tool-title')?.textContent ?? ''}`));

@@ -5,26 +5,17 @@ import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startScriptedServer, toolResultsOf, type ScriptReply, type ScriptedServer } from '../fixtures/scripted-server';
-import { CLI, jsonLines, runCli } from './cli-support';
+import { toolResultsOf, type ScriptReply } from '../fixtures/scripted-server';
+import { CLI, jsonLines, runCli, scriptedWorkspace, type ScriptedWorkspace } from './cli-support';
 
 let home: string;
 before(() => { home = fs.mkdtempSync(path.join(os.tmpdir(), 'tack-agent-home-')); });
 after(() => fs.rmSync(home, { recursive: true, force: true }));
 
-interface Setup { ws: string; server: ScriptedServer; config: string }
+type Setup = ScriptedWorkspace;
 
-async function setup(script: ScriptReply[], files: Record<string, string> = {}, repeatLast = false, parent = os.tmpdir()): Promise<Setup> {
-  const ws = fs.mkdtempSync(path.join(parent, 'tack-agent-ws-'));
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(ws, f)), { recursive: true });
-    fs.writeFileSync(path.join(ws, f), text);
-  }
-  const server = await startScriptedServer(script, { repeatLast });
-  const config = path.join(home, `settings-${path.basename(ws)}.json`);
-  fs.writeFileSync(config, JSON.stringify({ 'tack.providers': { box: { type: 'openai-compatible', baseUrl: server.baseUrl } }, 'tack.model': 'box/m' }));
-  return { ws, server, config };
-}
+const setup = (script: ScriptReply[], files: Record<string, string> = {}, repeatLast = false, parent = os.tmpdir()): Promise<Setup> =>
+  scriptedWorkspace(home, script, files, { repeatLast, parent, prefix: 'tack-agent-ws-' });
 
 const run = (s: Setup, args: string[]) => runCli(home, s.config, ['run', '--json', '--cwd', s.ws, ...args], { TACK_DATA_DIR: path.join(home, 'data') });
 const tagOf = (text: string) => /^\[[^\]]*#([0-9a-f]{4,})\]/.exec(text)?.[1] ?? 'none';

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startScriptedServer, toolResultsOf, type ScriptReply } from '../fixtures/scripted-server';
-import { jsonLines, runCli } from './cli-support';
+import { toolResultsOf, type ScriptReply } from '../fixtures/scripted-server';
+import { jsonLines, runCli, scriptedWorkspace } from './cli-support';
 
 let home: string;
 before(() => { home = fs.mkdtempSync(path.join(os.tmpdir(), 'tack-sub-home-')); });
@@ -20,14 +20,7 @@ const files: Record<string, string> = {
 };
 
 async function runScript(script: ScriptReply[], args: string[]) {
-  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'tack-sub-ws-'));
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(ws, f)), { recursive: true });
-    fs.writeFileSync(path.join(ws, f), text);
-  }
-  const server = await startScriptedServer(script);
-  const config = path.join(home, `settings-${path.basename(ws)}.json`);
-  fs.writeFileSync(config, JSON.stringify({ 'tack.providers': { box: { type: 'openai-compatible', baseUrl: server.baseUrl } }, 'tack.model': 'box/m' }));
+  const { ws, server, config } = await scriptedWorkspace(home, script, files, { prefix: 'tack-sub-ws-' });
   const r = await runCli(home, config, ['run', '--json', '--cwd', ws, ...args], { TACK_DATA_DIR: path.join(home, 'data') });
   await server.close();
   fs.rmSync(ws, { recursive: true, force: true });

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startScriptedServer, toolResultsOf, type ScriptReply } from '../fixtures/scripted-server';
-import { jsonLines, runCli } from './cli-support';
+import { toolResultsOf, type ScriptReply } from '../fixtures/scripted-server';
+import { jsonLines, runCli, scriptedWorkspace } from './cli-support';
 
 const EVERYTHING = require.resolve('@modelcontextprotocol/server-everything/dist/index.js');
 
@@ -13,17 +13,7 @@ let home: string;
 before(() => { home = fs.mkdtempSync(path.join(os.tmpdir(), 'tack-mcp-home-')); });
 after(() => fs.rmSync(home, { recursive: true, force: true }));
 
-async function setup(script: ScriptReply[], files: Record<string, string>) {
-  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'tack-mcp-ws-'));
-  for (const [f, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(ws, f)), { recursive: true });
-    fs.writeFileSync(path.join(ws, f), text);
-  }
-  const server = await startScriptedServer(script);
-  const config = path.join(home, `settings-${path.basename(ws)}.json`);
-  fs.writeFileSync(config, JSON.stringify({ 'tack.providers': { box: { type: 'openai-compatible', baseUrl: server.baseUrl } }, 'tack.model': 'box/m' }));
-  return { ws, server, config };
-}
+const setup = (script: ScriptReply[], files: Record<string, string>) => scriptedWorkspace(home, script, files, { prefix: 'tack-mcp-ws-' });
 
 const profile = JSON.stringify({ default: 'mcp', profiles: { mcp: { extends: 'lean', mcpServers: ['everything'] } } });
 const mcpJson = (extra: string[] = []) => JSON.stringify({ mcpServers: { everything: { command: process.execPath, args: [...extra, EVERYTHING, 'stdio'] } } });
